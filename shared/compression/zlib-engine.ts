@@ -1,0 +1,29 @@
+// zstd through node:zlib (Node ≥ 22.15). @types/node 20 does not declare these functions, so the slice of
+// the API we use is typed here.
+import type { ZstdEngine } from './engine.js';
+
+/** The node:zlib zstd functions and constants cairn uses. */
+export interface ZlibZstd {
+  zstdCompressSync(data: Uint8Array, options: { params: Record<number, number>; pledgedSrcSize?: number }): Buffer;
+  zstdDecompressSync(data: Uint8Array, options: { maxOutputLength: number }): Buffer;
+  constants: { ZSTD_c_compressionLevel: number; ZSTD_c_checksumFlag: number; ZSTD_c_contentSizeFlag: number };
+}
+
+/** createZlibEngine wraps node:zlib's zstd as a ZstdEngine. */
+export function createZlibEngine(z: ZlibZstd): ZstdEngine {
+  const c = z.constants;
+  return {
+    name: 'node:zlib',
+    compress(data, level) {
+      // The pledged size puts the content size in the frame header, as a one-shot libzstd call does.
+      return z.zstdCompressSync(data, {
+        params: { [c.ZSTD_c_compressionLevel]: level, [c.ZSTD_c_checksumFlag]: 0, [c.ZSTD_c_contentSizeFlag]: 1 },
+        pledgedSrcSize: data.length,
+      });
+    },
+    decompress(data, maxSize) {
+      // maxOutputLength makes zlib stop with a RangeError instead of growing past the cap.
+      return z.zstdDecompressSync(data, { maxOutputLength: Math.max(maxSize, 1) });
+    },
+  };
+}
