@@ -1,0 +1,137 @@
+// Go time strings. restic stores every time (snapshot, node mtime/atime/ctime, lock) as Go's RFC3339Nano text
+// in the machine's local offset: `2026-11-26T09:05:16.549262154+02:00`, fraction trimmed of trailing zeros and
+// left out when zero, `Z` for a zero offset. The offset and the nanoseconds are part of the data (forget buckets
+// by the wall clock as written), so decoded structures keep the strings verbatim and only new times are
+// formatted here. Times are BigInt nanoseconds since the Unix epoch because a JS number cannot hold them.
+import { CorruptDataError } from '../core/index.js';
+
+/** The zero time.Time, which restic writes for unknown times. */
+export const ZERO_GO_TIME = '0001-01-01T00:00:00Z';
+
+const NS_PER_SECOND = 1_000_000_000n;
+const SECONDS_PER_DAY = 86_400;
+
+/**
+ * formatGoTime writes an instant as Go's RFC3339Nano in the given offset (minutes east of UTC, whole minutes).
+ * Years outside 0..9999 cannot be written by Go; like restic's FixTime for node times, the year is clamped and
+ * the other fields kept (29 February moves to 1 March when the clamped year is not a leap year).
+ */
+export function formatGoTime(epochNs: bigint, offsetMinutes: number): string {
+  if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) >= 24 * 60) {
+    throw new RangeError(`offset ${offsetMinutes} is not a whole number of minutes within ±24h`);
+  }
+  const wallNs = epochNs + BigInt(offsetMinutes) * 60n * NS_PER_SECOND;
+  let seconds = wallNs / NS_PER_SECOND;
+  let frac = wallNs % NS_PER_SECOND;
+  if (frac < 0n) {
+    frac += NS_PER_SECOND;
+    seconds -= 1n;
+  }
+  const secs = Number(seconds);
+  const days = Math.floor(secs / SECONDS_PER_DAY);
+  const secOfDay = secs - days * SECONDS_PER_DAY;
+  let { year, month, day } = civilFromDays(days);
+  if (year < 0 || year > 9999) {
+    year = year < 0 ? 0 : 9999;
+    if (month === 2 && day === 29 && !isLeapYear(year)) {
+      month = 3;
+      day = 1;
+    }
+  }
+  let text =
+    `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T` +
+    `${pad(Math.floor(secOfDay / 3600), 2)}:${pad(Math.floor(secOfDay / 60) % 60, 2)}:${pad(secOfDay % 60, 2)}`;
+  if (frac !== 0n) text += '.' + frac.toString().padStart(9, '0').replace(/0+$/, '');
+  if (offsetMinutes === 0) return text + 'Z';
+  const abs = Math.abs(offsetMinutes);
+  return `${text}${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`;
+}
+
+/**
+ * localOffsetMinutes is the system time zone's offset east of UTC at that instant (DST-aware), truncated to
+ * whole minutes as Go's `Z07:00` prints it (only historic local mean times have seconds in their offset).
+ */
+export function localOffsetMinutes(epochMs: number): number {
+  return Math.trunc(-new Date(epochMs).getTimezoneOffset()) || 0;
+}
+
+/** goTimeFromDate writes a Date (millisecond precision) as restic would: Go RFC3339Nano in the local offset. */
+export function goTimeFromDate(date: Date): string {
+  const ms = date.getTime();
+  return formatGoTime(BigInt(ms) * 1_000_000n, localOffsetMinutes(ms));
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * parseGoTime reads any RFC3339 time with 0–9 fraction digits and returns the instant and the offset it was
+ * written in. Throws CorruptDataError (naming the text) when the string is not such a time or a field is out
+ * of range (Go's parser rejects month 13, 30 February, second 60, and so on).
+ */
+export function parseGoTime(s: string): { epochNs: bigint; offsetMinutes: number } {
+  const m = RFC3339.exec(s);
+  if (m === null) throw new CorruptDataError(`invalid time ${JSON.stringify(s)}: not RFC3339`);
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number, number, number, number, number, number,
+  ];
+  let offsetMinutes = 0;
+  if (m[8] === undefined) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) throw new CorruptDataError(`invalid time ${JSON.stringify(s)}: offset out of range`);
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+    throw new CorruptDataError(`invalid time ${JSON.stringify(s)}: field out of range`);
+  }
+  const wallSeconds = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
+  const fracNs = m[7] === undefined ? 0n : BigInt(m[7].padEnd(9, '0'));
+  const epochNs = BigInt(wallSeconds - offsetMinutes * 60) * NS_PER_SECOND + fracNs;
+  return { epochNs, offsetMinutes };
+}
+
+/** isGoTime tells whether parseGoTime would accept s, for validating decoded documents. */
+export function isGoTime(s: string): boolean {
+  try {
+    parseGoTime(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 ? (isLeapYear(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+}
+
+// Proleptic Gregorian calendar <-> days since 1970-01-01, by counting 400-year eras that start on 1 March so
+// that the leap day is the last day of each era-year.
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+function civilFromDays(days: number): { year: number; month: number; day: number } {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
