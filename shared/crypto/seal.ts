@@ -2,7 +2,7 @@
 // stored = IV || AES-256-CTR(plaintext) || Poly1305-AES(ciphertext). Encrypt-then-MAC, so `open` can
 // reject damaged or forged bytes before decrypting anything.
 import { createCipheriv, createDecipheriv, createSecretKey, randomFillSync, timingSafeEqual } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import type { Cipher, KeyObject } from 'node:crypto';
 import { CorruptDataError } from '../core/errors.js';
 import type { MasterKey } from './master-key.js';
 import { MAC_SIZE, poly1305AesTag } from './poly1305-aes.js';
@@ -12,13 +12,20 @@ const IV_SIZE = 16;
 /** Bytes a sealed object has beyond its plaintext: a 16-byte IV and a 16-byte MAC. */
 export const SEAL_OVERHEAD = IV_SIZE + MAC_SIZE;
 
+/**
+ * Node's cipher returns a fresh buffer per update. For a 1 MiB update that is a fresh mmap'd region whose
+ * page faults cost more than the AES itself (measured: 0.6 GB/s whole vs 1.5 GB/s in 64 KiB pieces);
+ * pieces below malloc's mmap threshold reuse warm heap memory and are then copied into place.
+ */
+const CTR_PIECE = 64 * 1024;
+
 interface PreparedKey {
   readonly encrypt: KeyObject;
   readonly macK: KeyObject;
 }
 
 // Importing raw bytes into a KeyObject once per master key, not once per blob, keeps the per-call cost to
-// the cipher itself. A WeakMap lets the cache die with the key.
+// the cipher itself. A WeakMap lets the cache die with the key; keys are treated as immutable.
 const prepared = new WeakMap<MasterKey, PreparedKey>();
 
 function prepare(key: MasterKey): PreparedKey {
@@ -30,10 +37,30 @@ function prepare(key: MasterKey): PreparedKey {
   return p;
 }
 
-function fillNonZeroIv(iv: Buffer): void {
+/** Runs AES-256-CTR over `input`, writing the result into `dest` at `offset`. */
+function ctrInto(cipher: Cipher, input: Uint8Array, dest: Uint8Array, offset: number): void {
+  for (let at = 0; at < input.length; at += CTR_PIECE) {
+    dest.set(cipher.update(input.subarray(at, at + CTR_PIECE)), offset + at);
+  }
+}
+
+/**
+ * sealInto seals `plaintext` into `dest` at `offset`, writing exactly `plaintext.length + SEAL_OVERHEAD`
+ * bytes (a RangeError if `dest` is too short), and returns that count. For writers that assemble many
+ * sealed blobs in one buffer, such as a pack; `plaintext` must not overlap the written range.
+ */
+export function sealInto(key: MasterKey, plaintext: Uint8Array, dest: Uint8Array, offset: number): number {
+  const size = plaintext.length + SEAL_OVERHEAD;
+  if (offset < 0 || offset + size > dest.length) throw new RangeError(`sealInto needs ${size} bytes at offset ${offset}, buffer has ${dest.length}`);
+  const p = prepare(key);
+  const iv = dest.subarray(offset, offset + IV_SIZE);
   // restic rejects an all-zero IV as invalid; redraw in the (2^-128) case we get one.
   do randomFillSync(iv);
   while (iv.every((b) => b === 0));
+  ctrInto(createCipheriv('aes-256-ctr', p.encrypt, iv), plaintext, dest, offset + IV_SIZE);
+  const ciphertext = dest.subarray(offset + IV_SIZE, offset + IV_SIZE + plaintext.length);
+  dest.set(poly1305AesTag(p.macK, key.macR, iv, ciphertext), offset + IV_SIZE + plaintext.length);
+  return size;
 }
 
 /**
@@ -41,16 +68,8 @@ function fillNonZeroIv(iv: Buffer): void {
  * `plaintext.length + SEAL_OVERHEAD` bytes and is what restic stores. `plaintext` is not modified.
  */
 export function seal(key: MasterKey, plaintext: Uint8Array): Buffer {
-  const p = prepare(key);
   const out = Buffer.allocUnsafe(plaintext.length + SEAL_OVERHEAD);
-  const iv = out.subarray(0, IV_SIZE);
-  fillNonZeroIv(iv);
-  // Node's cipher API cannot write into a caller's buffer, so the ciphertext is copied once into place;
-  // the copy costs a few percent of AES + Poly1305 (see bench/crypto.ts).
-  const ciphertext = createCipheriv('aes-256-ctr', p.encrypt, iv).update(plaintext);
-  out.set(ciphertext, IV_SIZE);
-  const body = out.subarray(IV_SIZE, IV_SIZE + plaintext.length);
-  out.set(poly1305AesTag(p.macK, key.macR, iv, body), IV_SIZE + plaintext.length);
+  sealInto(key, plaintext, out, 0);
   return out;
 }
 
@@ -68,5 +87,9 @@ export function open(key: MasterKey, sealed: Uint8Array): Buffer {
   if (iv.every((b) => b === 0) || !timingSafeEqual(poly1305AesTag(p.macK, key.macR, iv, body), tag)) {
     throw new CorruptDataError('ciphertext verification failed');
   }
-  return createDecipheriv('aes-256-ctr', p.encrypt, iv).update(body);
+  const decipher = createDecipheriv('aes-256-ctr', p.encrypt, iv);
+  if (body.length <= CTR_PIECE) return decipher.update(body);
+  const out = Buffer.allocUnsafe(body.length);
+  ctrInto(decipher, body, out, 0);
+  return out;
 }

@@ -4,7 +4,7 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import { CorruptDataError } from '../../../shared/core/errors.js';
 import { generateMasterKey } from '../../../shared/crypto/master-key.js';
 import { poly1305AesTag } from '../../../shared/crypto/poly1305-aes.js';
-import { open, seal, SEAL_OVERHEAD } from '../../../shared/crypto/seal.js';
+import { open, seal, SEAL_OVERHEAD, sealInto } from '../../../shared/crypto/seal.js';
 
 const isVerificationFailure = (err: unknown): boolean =>
   err instanceof CorruptDataError && err.message === 'ciphertext verification failed';
@@ -59,5 +59,31 @@ describe('seal and open', () => {
     assert.throws(() => open(key, Buffer.alloc(31)), isVerificationFailure);
     assert.throws(() => open(generateMasterKey(), seal(key, Buffer.from('x'))), isVerificationFailure);
     assert.throws(() => open(key, Buffer.alloc(40)), isVerificationFailure);
+  });
+});
+
+describe('sealInto', () => {
+  const key = generateMasterKey();
+
+  test('writes sealed objects back to back into one buffer, each opening on its own', () => {
+    const plains = [randomBytes(10), randomBytes(200_000), Buffer.alloc(0)];
+    const dest = Buffer.alloc(plains.reduce((n, p) => n + p.length + SEAL_OVERHEAD, 5), 0xee);
+    let offset = 5;
+    const offsets: number[] = [];
+    for (const plain of plains) {
+      offsets.push(offset);
+      offset += sealInto(key, plain, dest, offset);
+    }
+    assert.equal(offset, dest.length);
+    assert.deepEqual(dest.subarray(0, 5), Buffer.alloc(5, 0xee), 'bytes before the offset are untouched');
+    plains.forEach((plain, i) => {
+      const start = offsets[i] ?? 0;
+      assert.deepEqual(open(key, dest.subarray(start, start + plain.length + SEAL_OVERHEAD)), plain);
+    });
+  });
+
+  test('refuses a destination that is too short', () => {
+    assert.throws(() => sealInto(key, Buffer.alloc(10), Buffer.alloc(41), 0), RangeError);
+    assert.throws(() => sealInto(key, Buffer.alloc(10), Buffer.alloc(50), 9), RangeError);
   });
 });
