@@ -2,9 +2,9 @@
 export type { SnapshotEntry, KeepCounters, KeepReason, ExpireResult, ForgetGroup } from './types.js';
 export { parseDuration, formatDuration, isZeroDuration, ZERO_DURATION, type Duration } from './duration.js';
 export {
-  parseForgetOptions, parseGroupBy, isEmptyPolicy, splitTagList, defaultForgetOptions, DEFAULT_FORGET_OPTIONS,
-  FORGET_OPTION_NAMES, type ForgetOptions, type ExpirePolicy, type GroupBy,
+  isEmptyPolicy, defaultForgetOptions, DEFAULT_FORGET_OPTIONS, type ForgetOptions, type ExpirePolicy, type GroupBy,
 } from './options.js';
+export { parseForgetOptions, parseGroupBy, splitTagList, FORGET_OPTION_NAMES } from './parse-options.js';
 export { filterSnapshots, groupSnapshots, groupKeyOf, hasTags, hasTagList, type SnapshotGroup, type SnapshotGroupKey } from './group.js';
 export { applyPolicy, applyExpirePolicy, findLatest, withinThreshold } from './policy.js';
 export { planForget, type ForgetPlan } from './plan.js';

@@ -6,7 +6,7 @@ import {
   dayBucket, hourBucket, lastBucket, monthBucket, weekBucket, yearBucket, type Bucketer,
 } from './buckets.js';
 import { addDate } from './civil.js';
-import { formatDuration, isZeroDuration, type Duration } from './duration.js';
+import { formatDuration, isZeroDuration, ZERO_DURATION, type Duration } from './duration.js';
 import { filterSnapshots, groupSnapshots, hasTags } from './group.js';
 import { isEmptyPolicy, type CountKey, type ExpirePolicy, type ForgetOptions, type WithinKey } from './options.js';
 import {
@@ -81,10 +81,11 @@ export function applyExpirePolicy(list: readonly SnapshotEntry[], policy: Expire
   const thresholdOf = (d: Duration | undefined): Instant | undefined =>
     d === undefined || isZeroDuration(d) ? undefined : withinThreshold(latest, d);
   const within = thresholdOf(policy.keepWithin);
+  const withinLabel = `within ${formatDuration(policy.keepWithin ?? ZERO_DURATION)}`;
   const counts = COUNT_RULES.map((rule) => ({ ...rule, count: policy[rule.key], last: -1 }));
   const withins = WITHIN_RULES.map((rule) => {
     const d = policy[rule.key];
-    return { ...rule, threshold: thresholdOf(d), label: `${rule.reason} ${d === undefined ? '' : formatDuration(d)}`, last: -1 };
+    return { ...rule, threshold: thresholdOf(d), label: `${rule.reason} ${formatDuration(d ?? ZERO_DURATION)}`, last: -1 };
   });
 
   timed.forEach(({ entry, time }, position) => {
@@ -93,9 +94,7 @@ export function applyExpirePolicy(list: readonly SnapshotEntry[], policy: Expire
     for (const list of policy.keepTags) {
       if (hasTags(entry, list)) matches.push(`has tags [${list.join(', ')}]`);
     }
-    if (within !== undefined && compareInstants(time, within) > 0 && policy.keepWithin !== undefined) {
-      matches.push(`within ${formatDuration(policy.keepWithin)}`);
-    }
+    if (within !== undefined && compareInstants(time, within) > 0) matches.push(withinLabel);
     for (const rule of counts) {
       if (rule.count <= 0) continue;
       const value = rule.bucket(time, position);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { UsageError } from '../../../../shared/core/index.js';
 import {
   DEFAULT_FORGET_OPTIONS, isEmptyPolicy, parseForgetOptions, parseGroupBy,
-} from '../../../../shared/maintenance/forget/options.js';
+} from '../../../../shared/maintenance/forget/index.js';
 
 const usage = (flag: string) => (err: unknown): boolean => err instanceof UsageError && err.message.startsWith(flag);
 
@@ -53,6 +53,7 @@ describe('forget options', () => {
     assert.throws(() => parseForgetOptions({ keepDaily: 1.5 }), usage('--keep-daily:'));
     assert.throws(() => parseForgetOptions({ groupBy: 'host, paths' }), usage('--group-by: unknown grouping option " paths"'));
     assert.throws(() => parseForgetOptions({ keepdaily: '7' }), usage('unknown forget option "keepdaily"'));
+    assert.throws(() => parseForgetOptions({ toString: 'x' }), usage('unknown forget option "toString"'));
   });
 
   test('skips a job\'s own keys when told to', () => {
