@@ -4,6 +4,7 @@
 // bundlers need not see it.
 import * as zlib from 'node:zlib';
 import { createRequire } from 'node:module';
+import { CairnError } from '../core/errors.js';
 import { createNapiEngine } from './napi-engine.js';
 import type { NapiBinding } from './napi-engine.js';
 import { createZlibEngine } from './zlib-engine.js';
@@ -31,10 +32,20 @@ export function zlibZstd(): ZlibZstd | undefined {
     : undefined;
 }
 
-/** loadNapiEngine loads zstd-napi's native binding; throws when it is not installed. */
+/** loadNapiEngine loads zstd-napi's native binding; throws CairnError ZSTD_UNAVAILABLE when it cannot. */
 export function loadNapiEngine(): ZstdEngine {
   const require = createRequire(import.meta.url);
-  return createNapiEngine(require('zstd-napi/binding.js') as NapiBinding);
+  let binding: NapiBinding;
+  try {
+    binding = require('zstd-napi/binding.js') as NapiBinding;
+  } catch (err) {
+    throw new CairnError(
+      'ZSTD_UNAVAILABLE',
+      `zstd is unavailable: Node ${process.version} has no zlib zstd (added in 22.15) and the zstd-napi package could not be loaded; use Node 22.15+ or install zstd-napi`,
+      { cause: err },
+    );
+  }
+  return createNapiEngine(binding);
 }
 
 /** zstdEngine returns the process-wide engine, choosing node:zlib when present. */
