@@ -5,7 +5,7 @@
 // changes only the chunks around it, and cairn's chunks are byte-for-byte restic's (same blob IDs, shared
 // dedup). Every file starts a fresh chunker state.
 import { RabinKernel } from './rabin-kernel.js';
-import { tablesFor } from './tables.js';
+import { tablesFor, type RabinTables } from './tables.js';
 
 /** Bytes in the rolling-hash window. */
 export const WINDOW_SIZE = 64;
@@ -39,13 +39,17 @@ export interface ChunkerOptions {
  *   keep rest as pending bytes of the current chunk;
  * at end of file: emit pending bytes (if any) as the last chunk.
  * ```
- * One instance is not safe to share between interleaved files; create one per concurrent file (cheap
- * after the first, since tables and compiled kernel are cached per polynomial).
+ * One instance serves one file at a time; use one per concurrently chunked file and reuse it across files
+ * (reset) rather than creating one per file: tables and the compiled kernel are cached per polynomial, but
+ * each instance's hashing memory (~0.6 MiB) costs a few hundred µs to set up on first use.
  */
 export class Chunker {
   readonly minSize: number;
   readonly maxSize: number;
-  readonly #kernel: RabinKernel;
+  readonly #tables: RabinTables;
+  readonly #averageBits: number;
+  // Created on first use: instantiating it costs a few hundred µs, and files below MinSize never need it.
+  #kernel: RabinKernel | undefined;
   #count = 0;
 
   /** pol is the repository's chunker polynomial (see parsePolynomial); its degree must be 8..53. */
@@ -56,13 +60,14 @@ export class Chunker {
     if (!Number.isInteger(averageBits) || averageBits < 1 || averageBits > 32) throw new RangeError('averageBits must be 1..32');
     this.minSize = minSize;
     this.maxSize = maxSize;
-    this.#kernel = new RabinKernel(tablesFor(pol), averageBits);
+    this.#tables = tablesFor(pol);
+    this.#averageBits = averageBits;
   }
 
   /** reset starts a new file: the bytes scanned since the last cut are forgotten. */
   reset(): void {
     this.#count = 0;
-    this.#kernel.restart();
+    this.#kernel?.restart();
   }
 
   /** pending is the number of bytes scanned since the last cut (or reset): the current chunk so far. */
@@ -88,6 +93,7 @@ export class Chunker {
       if (i === data.length) return -1;
     }
     const end = Math.min(data.length, i + (this.maxSize - this.#count));
+    this.#kernel ??= new RabinKernel(this.#tables, this.#averageBits);
     const cut = this.#kernel.scan(data, i, end, i + (this.minSize - this.#count));
     if (cut >= 0) {
       this.reset();
