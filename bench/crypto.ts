@@ -2,7 +2,8 @@
 // AES-CTR and Poly1305 halves), zstd compress and decompress. Run: node --import tsx bench/crypto.ts
 import { createCipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import { zstdCompress, zstdDecompress, zstdImplementation } from '../shared/compression/index.js';
-import { generateMasterKey, open, seal, sealInto } from '../shared/crypto/index.js';
+import { generateMasterKey, open, seal } from '../shared/crypto/index.js';
+import { sealInto } from '../shared/crypto/seal.js';
 import { poly1305AesTag } from '../shared/crypto/poly1305-aes.js';
 
 const PIECE = 1 << 20;

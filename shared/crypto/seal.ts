@@ -46,8 +46,8 @@ function ctrInto(cipher: Cipher, input: Uint8Array, dest: Uint8Array, offset: nu
 
 /**
  * sealInto seals `plaintext` into `dest` at `offset`, writing exactly `plaintext.length + SEAL_OVERHEAD`
- * bytes (a RangeError if `dest` is too short), and returns that count. For writers that assemble many
- * sealed blobs in one buffer, such as a pack; `plaintext` must not overlap the written range.
+ * bytes (a RangeError if `dest` is too short), and returns that count; `plaintext` must not overlap the
+ * written range. Not in the public API: bench/crypto.ts measured it no faster than `seal` plus a copy.
  */
 export function sealInto(key: MasterKey, plaintext: Uint8Array, dest: Uint8Array, offset: number): number {
   const size = plaintext.length + SEAL_OVERHEAD;
