@@ -1,0 +1,4 @@
+// Placeholder for the monitor Lambda handler; the real handler replaces this file.
+export const handler = async (): Promise<never> => {
+  throw new Error('not implemented yet');
+};
