@@ -6,7 +6,7 @@ import { LocalBackend } from './local.js';
 import { withRetry } from './retry.js';
 import type { RetryOptions } from './retry.js';
 import { openS3Backend } from './s3.js';
-import type { S3Credentials } from './s3.js';
+import type { S3Credentials } from './s3-client.js';
 
 /** A parsed repository URL. */
 export type Location =

@@ -2,74 +2,19 @@
 // `prefix` in restic's default layout with no folder placeholders. The AWS SDK is loaded only when an S3
 // backend is opened, so commands on local repositories never pay for it.
 import { createHash } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { posix } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { isId, StorageError } from '../core/index.js';
 import type { Backend, ByteRange, FileInfo, FileType } from './backend.js';
 import { objectPath } from './layout.js';
+import { createS3Client } from './s3-client.js';
+import type { S3BackendOptions, Sdk } from './s3-client.js';
 import { s3Error } from './s3-errors.js';
-
-type Sdk = typeof import('@aws-sdk/client-s3');
-
-/** Static credentials; without them the SDK's default chain (environment, profiles, instance role) is used. */
-export interface S3Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-/** Where and how to reach the bucket. */
-export interface S3BackendOptions {
-  bucket: string;
-  /** Key prefix of the repository inside the bucket, without leading or trailing slash. @default "" */
-  prefix?: string;
-  /** Endpoint URL such as `https://s3.eu-central-003.backblazeb2.com`; absent means AWS S3. */
-  endpoint?: string;
-  /** @default "us-east-1" (AWS then follows the bucket's region redirect) */
-  region?: string;
-  /** Path-style addressing (`host/bucket/key`). @default true when `endpoint` is set, else false */
-  forcePathStyle?: boolean;
-  credentials?: S3Credentials;
-  /** Shown in messages. @default `s3:<endpoint host or s3.amazonaws.com>/<bucket>/<prefix>` */
-  location?: string;
-  /** A connection not established within this time fails (transient). @default 10000 */
-  connectTimeoutMs?: number;
-  /** A connection idle this long in the middle of a request fails (transient), so a stall never hangs. @default 60000 */
-  idleTimeoutMs?: number;
-  /** Concurrent connections to the endpoint. @default 32 */
-  maxSockets?: number;
-}
 
 /** openS3Backend loads the AWS SDK and returns a backend for the bucket; no request is sent yet. */
 export async function openS3Backend(opts: S3BackendOptions): Promise<S3Backend> {
   const sdk = await import('@aws-sdk/client-s3');
-  const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets ?? 32 };
-  const silent = { debug() {}, info() {}, warn() {}, error() {} };
-  const client = new sdk.S3Client({
-    region: opts.region ?? 'us-east-1',
-    ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : { followRegionRedirects: true }),
-    forcePathStyle: opts.forcePathStyle ?? opts.endpoint !== undefined,
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-    // withRetry is the only retry layer; SDK retries underneath it would multiply the attempts and delays.
-    maxAttempts: 1,
-    // s3rver and some S3-compatible stores reject the SDK's default aws-chunked trailing checksums; integrity
-    // comes from Content-MD5 instead, which every S3 implementation checks.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    // Our own keep-alive agents: the SDK would otherwise open a fresh connection per large upload to wait
-    // for "100 Continue", a round trip and a TLS handshake per 16 MiB pack.
-    expectContinueHeader: false,
-    requestHandler: {
-      connectionTimeout: opts.connectTimeoutMs ?? 10_000,
-      socketTimeout: opts.idleTimeoutMs ?? 60_000,
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
-      logger: silent,
-    },
-    logger: silent,
-  });
+  const client = createS3Client(sdk, opts);
   const host = opts.endpoint !== undefined ? new URL(opts.endpoint).host : 's3.amazonaws.com';
   const prefix = (opts.prefix ?? '').replace(/^\/+|\/+$/g, '');
   const location = opts.location ?? `s3:${host}/${opts.bucket}${prefix ? `/${prefix}` : ''}`;
@@ -97,8 +42,8 @@ export class S3Backend implements Backend {
       await this.client.send(new this.sdk.HeadBucketCommand({ Bucket: this.bucket }));
     } catch (err) {
       const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404) throw s3Error(Object.assign(new Error('no such bucket'), { Code: 'NoSuchBucket' }), this.ctx('HeadBucket', ''));
-      throw s3Error(err, this.ctx('HeadBucket', ''));
+      if (e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404) throw s3Error(Object.assign(new Error('no such bucket'), { Code: 'NoSuchBucket' }), this.ctx('HeadBucket', 'config'));
+      throw s3Error(err, this.ctx('HeadBucket', 'config'));
     }
     const existing = await this.stat('config', '').catch((err: unknown) => {
       if (err instanceof StorageError && err.code === 'NOT_FOUND') return undefined;
@@ -116,7 +61,7 @@ export class S3Backend implements Backend {
     try {
       await this.client.send(new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: body.length, ContentMD5: md5 }));
     } catch (err) {
-      throw s3Error(err, this.ctx('PutObject', key));
+      throw s3Error(err, this.ctx('PutObject', type, name));
     }
   }
 
@@ -128,7 +73,7 @@ export class S3Backend implements Backend {
     if (range?.length === 0) {
       // HTTP cannot ask for zero bytes; answer from the object's size instead.
       const { size } = await this.stat(type, name);
-      if (range.offset > size) throw new StorageError(`${this.location}: ${key} is ${size} bytes, shorter than offset ${range.offset}`, false);
+      if (range.offset > size) throw new StorageError(`${this.location}: ${objectPath(type, name)} is ${size} bytes, shorter than offset ${range.offset}`, false);
       return Buffer.alloc(0);
     }
     try {
@@ -139,14 +84,14 @@ export class S3Backend implements Backend {
           ...(range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}),
         }),
       );
-      if (!out.Body) throw new StorageError(`GetObject ${key}: empty response body`, true);
+      if (!out.Body) throw new StorageError(`GetObject ${objectPath(type, name)}: empty response body`, true);
       const bytes = await out.Body.transformToByteArray();
       const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const expected = range?.length ?? out.ContentLength;
-      if (expected !== undefined && buf.length !== expected) throw this.lengthMismatch(key, buf.length, expected, out.ContentRange, range);
+      if (expected !== undefined && buf.length !== expected) throw this.lengthMismatch(objectPath(type, name), buf.length, expected, out.ContentRange, range);
       return buf;
     } catch (err) {
-      throw s3Error(err, this.ctx('GetObject', key));
+      throw s3Error(err, this.ctx('GetObject', type, name));
     }
   }
 
@@ -156,7 +101,7 @@ export class S3Backend implements Backend {
       const out = await this.client.send(new this.sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return { name, size: out.ContentLength ?? 0 };
     } catch (err) {
-      throw s3Error(err, this.ctx('HeadObject', key));
+      throw s3Error(err, this.ctx('HeadObject', type, name));
     }
   }
 
@@ -177,7 +122,7 @@ export class S3Backend implements Backend {
       try {
         page = await this.client.send(new this.sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: listPrefix, ...(token ? { ContinuationToken: token } : {}) }));
       } catch (err) {
-        throw s3Error(err, this.ctx('ListObjectsV2', listPrefix));
+        throw s3Error(err, this.ctx('ListObjectsV2', type));
       }
       for (const obj of page.Contents ?? []) {
         const name = obj.Key?.slice(obj.Key.lastIndexOf('/') + 1) ?? '';
@@ -192,7 +137,7 @@ export class S3Backend implements Backend {
     try {
       await this.client.send(new this.sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     } catch (err) {
-      const mapped = s3Error(err, this.ctx('DeleteObject', key));
+      const mapped = s3Error(err, this.ctx('DeleteObject', type, name));
       if (mapped.code !== 'NOT_FOUND') throw mapped;
     }
   }
@@ -207,8 +152,9 @@ export class S3Backend implements Backend {
     return this.prefix ? posix.join(this.prefix, rel) : rel;
   }
 
-  private ctx(action: string, key: string) {
-    return { location: this.location, bucket: this.bucket, key, action };
+  /** Context for error messages; keys are shown relative to the prefix, which the location already names. */
+  private ctx(action: string, type: FileType, name?: string) {
+    return { location: this.location, bucket: this.bucket, key: name === undefined ? `${type}/` : objectPath(type, name), action };
   }
 
   /** A body of the wrong length: the object is shorter than asked (permanent) or the transfer was cut (transient). */
