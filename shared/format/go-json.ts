@@ -31,7 +31,13 @@ export function goJsonEscape(json: string): string {
   return json.replace(REWRITE, (m) => REPLACEMENTS[m] ?? m);
 }
 
+/** Printable ASCII that neither JSON nor Go escapes: such a string is its own JSON body. */
+const VERBATIM = /^[\x20\x21\x23-\x25\x27-\x3b\x3d\x3f-\x5b\x5d-\x7e]*$/;
+
 /** goJsonString returns `s` as a JSON string literal, quotes included, exactly as Go 1.19 writes it. */
 export function goJsonString(s: string): string {
+  // Tree encoding calls this ~8 times per node; most strings (times, user names, plain file names) need no
+  // escaping, and one regex test is cheaper than JSON.stringify plus the rewrite check.
+  if (VERBATIM.test(s)) return `"${s}"`;
   return goJsonEscape(JSON.stringify(s));
 }

@@ -57,19 +57,24 @@ export function asUint(v: unknown, where: string, max = Number.MAX_SAFE_INTEGER)
 }
 
 /** Optional field readers: absent and `null` both give undefined. */
+// These run for every field of every tree node, so the common, valid case must not build the error path
+// string (`where.key`): it is only formatted once a check has failed.
 export function optString(o: JsonObject, key: string, where: string): string | undefined {
   const v = o[key];
-  return v === undefined || v === null ? undefined : asString(v, `${where}.${key}`);
+  if (v === undefined || v === null) return undefined;
+  return typeof v === 'string' ? v : asString(v, `${where}.${key}`);
 }
 
 export function optId(o: JsonObject, key: string, where: string): Id | undefined {
   const v = o[key];
-  return v === undefined || v === null ? undefined : asId(v, `${where}.${key}`);
+  if (v === undefined || v === null) return undefined;
+  return typeof v === 'string' && isId(v) ? v : asId(v, `${where}.${key}`);
 }
 
-export function optUint(o: JsonObject, key: string, where: string, max?: number): number | undefined {
+export function optUint(o: JsonObject, key: string, where: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const v = o[key];
-  return v === undefined || v === null ? undefined : asUint(v, `${where}.${key}`, max);
+  if (v === undefined || v === null) return undefined;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? v : asUint(v, `${where}.${key}`, max);
 }
 
 export function optStringArray(o: JsonObject, key: string, where: string): string[] | undefined {

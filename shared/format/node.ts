@@ -5,7 +5,7 @@
 // Numbers: inode, device_id, size, links and device are Go uint64. They are JS numbers here, exact up to 2^53
 // (every real file size; Linux inode and device numbers in practice). A decoded value above 2^53 is kept as
 // the nearest double, so re-encoding such a node would not reproduce restic's bytes.
-import type { Id } from '../core/index.js';
+import { isId, type Id } from '../core/index.js';
 import type { NodeType } from './file-mode.js';
 import { goJsonString } from './go-json.js';
 import { goQuoteName, goUnquoteName } from './go-quote.js';
@@ -62,7 +62,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 /** encodeNode writes one node's JSON exactly as restic 0.14 (Go 1.19 json.Marshal) does. */
 export function encodeNode(n: TreeNode): string {
-  let s = `{"name":${goJsonString(goQuoteName(n.name))},"type":${goJsonString(n.type)}`;
+  let s = `{"name":${goJsonString(goQuoteName(n.name))},"type":"${n.type}"`;
   if (n.mode) s += `,"mode":${n.mode}`;
   s += `,"mtime":${goJsonString(n.mtime)},"atime":${goJsonString(n.atime)},"ctime":${goJsonString(n.ctime)}`;
   s += `,"uid":${n.uid},"gid":${n.gid}`;
@@ -119,21 +119,26 @@ export function decodeNode(v: unknown, where: string): TreeNode {
     if (list.length > 0) out.extended_attributes = list;
   }
   setIfTruthy(out, 'device', optUint(o, 'device', where, UINT64_MAX));
-  out.content =
-    o.content === undefined || o.content === null
-      ? null
-      : asArray(o.content, `${where}.content`).map((id, i) => asId(id, `${where}.content[${i}]`));
+  out.content = o.content === undefined || o.content === null ? null : contentIds(o.content, where);
   setIfTruthy(out, 'subtree', optId(o, 'subtree', where));
   setIfTruthy(out, 'error', optString(o, 'error', where));
   return out;
 }
 
+function contentIds(v: unknown, where: string): Id[] {
+  const list = Array.isArray(v) ? v : asArray(v, `${where}.content`);
+  for (let i = 0; i < list.length; i++) {
+    const id = list[i];
+    if (typeof id !== 'string' || !isId(id)) list[i] = asId(id, `${where}.content[${i}]`);
+  }
+  return list as Id[];
+}
+
 function time(o: JsonObject, key: string, where: string): string {
   const v = o[key];
   if (v === undefined || v === null) return ZERO_GO_TIME;
-  const s = asString(v, `${where}.${key}`);
-  if (!isGoTime(s)) fail(`${where}.${key}`, `invalid time ${JSON.stringify(s)}`);
-  return s;
+  if (typeof v === 'string' && isGoTime(v)) return v;
+  fail(`${where}.${key}`, `invalid time ${JSON.stringify(v)}`);
 }
 
 function xattr(v: unknown, where: string): ExtendedAttribute {

@@ -6,6 +6,8 @@ import { CorruptDataError, UsageError } from '../core/index.js';
 import { decodeNode, encodeNode, type TreeNode } from './node.js';
 import { asArray, asObject, fail, parseJson } from './json-fields.js';
 
+const NODE_WHERE = 'tree.node';
+
 /** Any UTF-16 surrogate: only then does JS string order differ from UTF-8 byte order. */
 const HAS_SURROGATE = /[\ud800-\udfff]/;
 
@@ -56,10 +58,12 @@ export function decodeTree(bytes: Uint8Array): TreeNode[] {
   const nodes = new Array<TreeNode>(list.length);
   for (let i = 0; i < list.length; i++) {
     try {
-      nodes[i] = decodeNode(list[i], `tree.nodes[${i}]`);
+      nodes[i] = decodeNode(list[i], NODE_WHERE);
     } catch (err) {
-      if (err instanceof CorruptDataError && !err.message.startsWith('tree')) {
-        throw new CorruptDataError(`tree.nodes[${i}]: ${err.message}`, { cause: err });
+      // The node's index goes into the message only on failure, sparing a string per node on the hot path.
+      if (err instanceof CorruptDataError) {
+        const message = err.message.startsWith(NODE_WHERE) ? err.message.slice(NODE_WHERE.length) : `: ${err.message}`;
+        throw new CorruptDataError(`tree.nodes[${i}]${message}`, { cause: err });
       }
       throw err;
     }
