@@ -53,11 +53,12 @@ export function s3Error(err: unknown, ctx: S3ErrorContext): CairnError {
     return new StorageError(`${ctx.location}: bucket "${ctx.bucket}" does not exist: check the bucket name in the repository URL and the endpoint`, false, { cause: err });
   }
   if (s3Code === 'NoSuchKey' || s3Code === 'NotFound' || status === 404) return new NotFoundError(`${ctx.location}: ${ctx.key}`, { cause: err });
-  if (DENIED_CODES.has(s3Code) || status === 403 || status === 401) {
-    return new StorageError(`${ctx.location}: access denied (${status ?? '?'} ${s3Code}) for ${where}: ${deniedHint(s3Code, ctx.bucket)}`, false, { cause: err });
-  }
+  // S3 answers a skewed clock with 403 too; it is the one 403 whose fix is not in the credentials.
   if (s3Code === 'RequestTimeTooSkewed') {
     return new StorageError(`${ctx.location}: this machine's clock differs too much from the server's: fix the clock (NTP) and retry`, false, { cause: err });
+  }
+  if (DENIED_CODES.has(s3Code) || status === 403 || status === 401) {
+    return new StorageError(`${ctx.location}: access denied (${status ?? '?'} ${s3Code}) for ${where}: ${deniedHint(s3Code, ctx.bucket)}`, false, { cause: err });
   }
   if (s3Code === 'InvalidRange' || status === 416) {
     return new StorageError(`${ctx.location}: ${ctx.key} is shorter than the byte range asked for`, false, { cause: err });
