@@ -1,0 +1,36 @@
+// Reading a blob: find it in the index, fetch just its bytes from its pack, verify the MAC, decrypt,
+// decompress, and check that the plaintext hashes to the blob's ID. A blob stored in several packs is
+// tried in each before giving up, as restic does.
+import { CorruptDataError, hashId, type BlobType, type Id } from '../core/index.js';
+import { open } from '../crypto/index.js';
+import { zstdDecompress } from '../compression/index.js';
+import type { MasterIndex, BlobLocation } from './master-index.js';
+import type { Repository } from './repository.js';
+
+/** Largest plaintext a blob may claim: restic's chunks are ≤ 8 MiB; trees can be bigger but not unbounded. */
+const MAX_BLOB_PLAINTEXT = 1 << 30;
+
+/** decodeBlob turns a blob's stored bytes into its verified plaintext. */
+export function decodeBlob(repo: Repository, loc: Pick<BlobLocation, 'uncompressedLength'>, id: Id, stored: Uint8Array): Buffer {
+  const sealedPlain = open(repo.key, stored);
+  const plain = loc.uncompressedLength > 0 ? zstdDecompress(sealedPlain, loc.uncompressedLength, MAX_BLOB_PLAINTEXT) : sealedPlain;
+  if (hashId(plain) !== id) throw new CorruptDataError(`blob ${id.slice(0, 8)} does not match its ID (hash mismatch)`);
+  return plain;
+}
+
+/** readBlob returns the verified plaintext of a blob, or throws naming the blob and its pack. */
+export async function readBlob(repo: Repository, index: MasterIndex, type: BlobType, id: Id): Promise<Buffer> {
+  const locations = index.lookupAll(type, id);
+  if (locations.length === 0) throw new CorruptDataError(`${type} blob ${id.slice(0, 8)} is not in the index: run \`cairn check\``);
+  let lastError: unknown;
+  for (const loc of locations) {
+    try {
+      const stored = await repo.backend.read('data', loc.packId, { offset: loc.offset, length: loc.length });
+      return decodeBlob(repo, loc, id, stored);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  const where = locations.map((l) => l.packId.slice(0, 8)).join(', ');
+  throw new CorruptDataError(`${type} blob ${id.slice(0, 8)} cannot be read from pack ${where}: ${(lastError as Error).message}`, { cause: lastError });
+}

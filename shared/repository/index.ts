@@ -1,0 +1,22 @@
+// The repository layer's public surface: open/init, keys, blobs, packs, index, snapshots, trees, locks.
+export { Repository, type Identity, type InitOptions, type OpenOptions, type JsonFileType } from './repository.js';
+export { findKey, listKeys, addKey, removeKey, MAX_KEYS_TRIED, type KeyInfo } from './keys.js';
+export { readBlob, decodeBlob } from './blob-reader.js';
+export { BlobWriter, type BlobWriterOptions, type BlobWriterStats } from './blob-writer.js';
+export { PackWriter, encodeBlob, DEFAULT_PACK_SIZE, type EncodedBlob, type FinishedPack } from './pack-writer.js';
+export { IndexWriter, toIndexPack, maxBlobsPerIndex } from './index-writer.js';
+export { loadIndex, loadIndexFile, type LoadedIndex } from './index-loader.js';
+export { MasterIndex, type BlobLocation } from './master-index.js';
+export {
+  loadSnapshot,
+  loadSnapshots,
+  findSnapshot,
+  saveSnapshot,
+  sortSnapshots,
+  matchesFilter,
+  snapshotTime,
+  type SnapshotEntry,
+  type SnapshotFilter,
+} from './snapshots.js';
+export { loadTree, walkTree, type WalkEntry } from './trees.js';
+export { RepositoryLock, loadLocks, removeLocks, isStale, LOCK_STALE_MS, LOCK_REFRESH_MS, type LockOptions, type LockEntry } from './lock.js';

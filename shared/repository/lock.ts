@@ -1,0 +1,141 @@
+// Locks: restic-compatible lock files under locks/. A shared lock (backup, restore) coexists with other
+// shared locks; an exclusive one (restic's prune, check) with none. A lock is refreshed every 5 minutes by
+// writing a new file and removing the old one; one older than 30 minutes, or from a dead process on this
+// host, is stale and is ignored here (restic 0.14 is stricter and still refuses until `unlock`).
+import { CorruptDataError, RepositoryLockedError, type Id } from '../core/index.js';
+import { encodeLockFile, decodeLockFile, formatGoTime, parseGoTime, localOffsetMinutes, type LockFile } from '../format/index.js';
+import type { Identity, Repository } from './repository.js';
+
+export const LOCK_STALE_MS = 30 * 60 * 1000;
+export const LOCK_REFRESH_MS = 5 * 60 * 1000;
+/** restic waits this long after writing its lock before re-checking for a competitor. */
+const RECHECK_DELAY_MS = 200;
+
+export interface LockOptions extends Identity {
+  readonly exclusive: boolean;
+  readonly now?: () => Date;
+  /** Tells whether a PID on this host is alive; injectable for tests. */
+  readonly isAlive?: (pid: number) => boolean;
+}
+
+export interface LockEntry {
+  readonly id: Id;
+  readonly lock: LockFile;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** isStale applies restic's rule: older than 30 minutes, or our host and the process is gone. */
+export function isStale(lock: LockFile, now: Date, hostname: string, isAlive: (pid: number) => boolean = processAlive): boolean {
+  const ageMs = now.getTime() - Number(parseGoTime(lock.time).epochNs / 1_000_000n);
+  if (ageMs > LOCK_STALE_MS) return true;
+  return lock.hostname === hostname && !isAlive(lock.pid);
+}
+
+/** loadLocks reads every lock; files that cannot be read or decoded are skipped, as restic does. */
+export async function loadLocks(repo: Repository): Promise<LockEntry[]> {
+  const entries: LockEntry[] = [];
+  for (const id of await repo.listIds('locks')) {
+    try {
+      entries.push({ id, lock: decodeLockFile(await repo.loadJson('locks', id)) });
+    } catch (err) {
+      if (!(err instanceof CorruptDataError) && (err as { code?: string }).code !== 'NOT_FOUND') throw err;
+    }
+  }
+  return entries;
+}
+
+function goNow(now: Date): string {
+  const ms = now.getTime();
+  return formatGoTime(BigInt(ms) * 1_000_000n, localOffsetMinutes(ms));
+}
+
+export class RepositoryLock {
+  private readonly repo: Repository;
+  private readonly opts: LockOptions;
+  private current: Id;
+  private timer: NodeJS.Timeout | undefined;
+  private released = false;
+
+  private constructor(repo: Repository, opts: LockOptions, id: Id) {
+    this.repo = repo;
+    this.opts = opts;
+    this.current = id;
+  }
+
+  get id(): Id {
+    return this.current;
+  }
+
+  /** acquire writes our lock after checking for conflicts, then checks again (the race restic guards against). */
+  static async acquire(repo: Repository, opts: LockOptions): Promise<RepositoryLock> {
+    const now = opts.now ?? (() => new Date());
+    await RepositoryLock.checkConflicts(repo, opts, now(), undefined);
+    const id = await repo.saveJson('locks', encodeLockFile(RepositoryLock.lockFile(opts, now())));
+    await new Promise((r) => setTimeout(r, RECHECK_DELAY_MS));
+    try {
+      await RepositoryLock.checkConflicts(repo, opts, now(), id);
+    } catch (err) {
+      await repo.backend.remove('locks', id);
+      throw err;
+    }
+    return new RepositoryLock(repo, opts, id);
+  }
+
+  private static lockFile(opts: LockOptions, at: Date): LockFile {
+    const lock: LockFile = { time: goNow(at), exclusive: opts.exclusive, hostname: opts.hostname, username: opts.username, pid: opts.pid ?? process.pid };
+    if (opts.uid !== undefined) lock.uid = opts.uid;
+    if (opts.gid !== undefined) lock.gid = opts.gid;
+    return lock;
+  }
+
+  private static async checkConflicts(repo: Repository, opts: LockOptions, now: Date, own: Id | undefined): Promise<void> {
+    for (const { id, lock } of await loadLocks(repo)) {
+      if (id === own) continue;
+      if (!opts.exclusive && !lock.exclusive) continue;
+      if (isStale(lock, now, opts.hostname, opts.isAlive)) continue;
+      throw new RepositoryLockedError(lock.hostname, lock.pid, lock.time, lock.exclusive);
+    }
+  }
+
+  /** refresh replaces the lock file with one carrying the current time. */
+  async refresh(): Promise<void> {
+    if (this.released) return;
+    const now = (this.opts.now ?? (() => new Date()))();
+    const old = this.current;
+    this.current = await this.repo.saveJson('locks', encodeLockFile(RepositoryLock.lockFile(this.opts, now)));
+    await this.repo.backend.remove('locks', old);
+  }
+
+  /** startRefresh keeps the lock fresh in the background until release; errors go to onError. */
+  startRefresh(onError: (err: unknown) => void, intervalMs = LOCK_REFRESH_MS): void {
+    this.timer = setInterval(() => void this.refresh().catch(onError), intervalMs);
+    this.timer.unref();
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.repo.backend.remove('locks', this.current);
+  }
+}
+
+/** removeStaleLocks deletes stale locks (all locks with `all`); returns how many were removed. */
+export async function removeLocks(repo: Repository, opts: { all: boolean; hostname: string; now: Date }): Promise<number> {
+  let removed = 0;
+  for (const { id, lock } of await loadLocks(repo)) {
+    if (opts.all || isStale(lock, opts.now, opts.hostname)) {
+      await repo.backend.remove('locks', id);
+      removed++;
+    }
+  }
+  return removed;
+}
