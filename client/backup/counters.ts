@@ -1,0 +1,32 @@
+// What a backup did, in restic's summary terms (files/dirs new, changed, unmodified; bytes processed).
+export type Change = 'new' | 'changed' | 'unmodified';
+
+export class BackupCounters {
+  filesNew = 0;
+  filesChanged = 0;
+  filesUnmodified = 0;
+  dirsNew = 0;
+  dirsChanged = 0;
+  dirsUnmodified = 0;
+  /** Files, symlinks and special files seen. */
+  items = 0;
+  bytes = 0;
+
+  file(change: Change, size: number): void {
+    if (change === 'new') this.filesNew++;
+    else if (change === 'changed') this.filesChanged++;
+    else this.filesUnmodified++;
+    this.items++;
+    this.bytes += size;
+  }
+
+  dir(change: Change): void {
+    if (change === 'new') this.dirsNew++;
+    else if (change === 'changed') this.dirsChanged++;
+    else this.dirsUnmodified++;
+  }
+
+  otherItem(): void {
+    this.items++;
+  }
+}

@@ -1,0 +1,69 @@
+// Everything a command needs before it can work: the printer, who we are, the backend, the opened
+// repository and, for commands that change it, a lock. Commands call `withRepository` and get all of it
+// cleaned up (lock released, connections closed) however they end.
+import { hostname, userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { openBackend, type Backend } from '../shared/storage/index.js';
+import { Repository, RepositoryLock, type Identity } from '../shared/repository/index.js';
+import { formatGoTime, localOffsetMinutes } from '../shared/format/index.js';
+import { Printer } from './output/printer.js';
+import { repositoryUrl, resolvePassword, type GlobalOptions } from './globals.js';
+
+export interface CommandContext {
+  readonly globals: GlobalOptions;
+  readonly printer: Printer;
+  readonly identity: Identity;
+}
+
+export function commandContext(cmd: Command): CommandContext {
+  const globals = cmd.optsWithGlobals<GlobalOptions>();
+  const printer = new Printer({ json: Boolean(globals.json), quiet: Boolean(globals.quiet), verbose: Boolean(globals.verbose) });
+  return { globals, printer, identity: currentIdentity() };
+}
+
+export function currentIdentity(): Identity {
+  const user = userInfo();
+  return { hostname: hostname(), username: user.username, uid: user.uid, gid: user.gid, pid: process.pid };
+}
+
+/** nowGoTime is the current time as restic writes it (local offset, nanoseconds). */
+export function nowGoTime(now = new Date()): string {
+  const ms = now.getTime();
+  return formatGoTime(BigInt(ms) * 1_000_000n, localOffsetMinutes(ms));
+}
+
+/** openStorage opens the backend for a URL, with S3 settings from the standard AWS variables. */
+export async function openStorage(url: string, printer: Printer): Promise<Backend> {
+  const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  return openBackend(url, {
+    s3: { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) },
+    retry: {
+      onRetry: (info) => printer.debug(`retrying ${info.operation} after ${info.error instanceof Error ? info.error.message : String(info.error)} (attempt ${info.attempt})`),
+    },
+  });
+}
+
+export type LockMode = 'none' | 'shared' | 'exclusive';
+
+export interface OpenedRepository extends CommandContext {
+  readonly repo: Repository;
+}
+
+/** withRepository opens the repository (and locks it as asked), runs `work`, then always cleans up. */
+export async function withRepository<T>(ctx: CommandContext, lock: LockMode, work: (r: OpenedRepository) => Promise<T>): Promise<T> {
+  const backend = await openStorage(repositoryUrl(ctx.globals), ctx.printer);
+  let held: RepositoryLock | undefined;
+  try {
+    const password = await resolvePassword(ctx.globals, (m) => ctx.printer.warn(m));
+    const repo = await Repository.open(backend, password, ctx.globals.keyHint ? { keyHint: ctx.globals.keyHint } : {});
+    if (lock !== 'none' && !ctx.globals.noLock) {
+      held = await RepositoryLock.acquire(repo, { ...ctx.identity, exclusive: lock === 'exclusive' });
+      held.startRefresh((err) => ctx.printer.warn(`could not refresh the lock: ${(err as Error).message}`));
+    }
+    return await work({ ...ctx, repo });
+  } finally {
+    if (held) await held.release().catch((err: unknown) => ctx.printer.warn(`could not remove the lock: ${(err as Error).message}`));
+    await backend.close();
+  }
+}
