@@ -100,6 +100,8 @@ export class Archiver {
       return undefined;
     }
     if (filter?.excludeByStat(path, { isDirectory: st.isDirectory(), size: Number(st.size), dev: Number(st.dev) }, parentDev)) return undefined;
+    // restic 0.14 leaves sockets out of snapshots; doing the same keeps trees identical to restic's.
+    if (st.isSocket()) return undefined;
     try {
       const node = nodeFromStat(name, st, this.owners, st.isSymbolicLink() ? readlinkSync(path) : undefined);
       if (node.type === 'dir') {

@@ -1,0 +1,4 @@
+// Maintenance: the job model and the jobs (forget, prune, check, copy) that the CLI runs in-process and the
+// Lambdas run step by step. Each job lives in its own folder; this file is the layer's public surface.
+export { runJobLocally, type Job, type JobContext, type JobPlan, type Json } from './job.js';
+export * from './forget/index.js';
