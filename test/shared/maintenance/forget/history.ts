@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SnapshotEntry } from '../../../../shared/maintenance/forget/index.js';
-import { RESTIC_PASSWORD, type ResticRepo } from './restic-repo.js';
+import { RESTIC_PASSWORD, type ResticRepo } from '../../../support/restic.js';
 
 /** mulberry32: a small seeded PRNG, so a failing history can be rebuilt. */
 export function seededRandom(seed: number): () => number {

@@ -7,7 +7,7 @@ import {
   formatForgetJson, parseForgetOptions, planForget, type SnapshotEntry,
 } from '../../../../shared/maintenance/forget/index.js';
 import { seededRandom, writeHistory } from './history.js';
-import { createResticRepo, type ResticRepo } from './restic-repo.js';
+import { createResticRepo, type ResticRepo } from '../../../support/restic.js';
 
 type RawPolicy = Record<string, string | string[]>;
 

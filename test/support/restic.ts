@@ -1,6 +1,7 @@
-// Test support: a throw-away restic repository driven by the real restic 0.14 binary, the oracle for the
-// forget policy. Every restic run spends ~0.5 s in scrypt on the key file restic calibrated at init, so
-// after init the key is re-wrapped with cheap scrypt parameters (N=1024): same master key, ~0.05 s per run.
+// Test support: throw-away restic repositories driven by the real restic 0.14 binary, the oracle of the
+// interop tests. Every open spends ~0.5 s in scrypt on the key file calibrated at init, so after init the
+// key is re-wrapped with cheap scrypt parameters (N=1024): same master key, ~0.05 s per run. The same
+// re-wrapping works on repositories cairn created (`cheapenKeys`), since both write restic's key format.
 import { createCipheriv, createHash, randomBytes, scryptSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { poly1305 } from '@noble/ciphers/_poly1305.js';
 
-export const RESTIC_PASSWORD = 'forget-oracle';
+export const RESTIC_PASSWORD = 'interop-oracle';
 
 /** A temporary restic repository; `dir` holds `repo/` and free space for source trees. */
 export interface ResticRepo {
@@ -19,9 +20,14 @@ export interface ResticRepo {
   cleanup(): void;
 }
 
+export interface ResticRepoOptions {
+  /** Repository format version for `restic init` (default: restic's, 2). */
+  readonly version?: 1 | 2;
+}
+
 /** createResticRepo initializes a repository under os.tmpdir() with a cheap key. */
-export function createResticRepo(): ResticRepo {
-  const dir = mkdtempSync(join(tmpdir(), 'cairn-forget-'));
+export function createResticRepo(opts: ResticRepoOptions = {}): ResticRepo {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-restic-'));
   const repo = join(dir, 'repo');
   const run = (args: string[], env: Record<string, string> = {}): string =>
     execFileSync('restic', ['-r', repo, '--no-cache', ...args], {
@@ -29,28 +35,39 @@ export function createResticRepo(): ResticRepo {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-  run(['init', '-q']);
-  rewrapKeyCheaply(repo);
+  run(['init', '-q', ...(opts.version ? ['--repository-version', String(opts.version)] : [])]);
+  cheapenKeys(repo);
   return { dir, repo, run, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-// restic's Seal: IV || AES-256-CTR(plaintext) || Poly1305(ciphertext; r, AES-128_k(IV)).
-function userKey(salt: Buffer, N: number, r: number, p: number): Buffer {
-  return scryptSync(RESTIC_PASSWORD, salt, 64, { N, r, p, maxmem: 512 * 2 ** 20 });
+/** runRestic runs restic on any repository directory with the given password; returns stdout. */
+export function runRestic(repo: string, args: string[], password = RESTIC_PASSWORD, env: Record<string, string> = {}): string {
+  return execFileSync('restic', ['-r', repo, '--no-cache', ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), RESTIC_PASSWORD: password, TZ: 'UTC', ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
-function rewrapKeyCheaply(repo: string): void {
+// restic's Seal: IV || AES-256-CTR(plaintext) || Poly1305(ciphertext; r, AES-128_k(IV)).
+function userKey(password: string, salt: Buffer, N: number, r: number, p: number): Buffer {
+  return scryptSync(password, salt, 64, { N, r, p, maxmem: 512 * 2 ** 20 });
+}
+
+/** cheapenKeys re-wraps every key file of a local repository with N=1024 scrypt (tests only). */
+export function cheapenKeys(repo: string, password = RESTIC_PASSWORD): void {
   const keysDir = join(repo, 'keys');
   for (const name of readdirSync(keysDir)) {
     const file = join(keysDir, name);
     const key = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     const salt = Buffer.from(String(key.salt), 'base64');
-    const old = userKey(salt, Number(key.N), Number(key.r), Number(key.p));
+    const old = userKey(password, salt, Number(key.N), Number(key.r), Number(key.p));
     const data = Buffer.from(String(key.data), 'base64');
     const decipher = createCipheriv('aes-256-ctr', old.subarray(0, 32), data.subarray(0, 16));
     const masterKey = Buffer.concat([decipher.update(data.subarray(16, data.length - 16)), decipher.final()]);
 
-    const cheap = userKey(salt, 1024, 8, 1);
+    const cheap = userKey(password, salt, 1024, 8, 1);
     const iv = randomBytes(16);
     const cipher = createCipheriv('aes-256-ctr', cheap.subarray(0, 32), iv);
     const ciphertext = Buffer.concat([cipher.update(masterKey), cipher.final()]);
