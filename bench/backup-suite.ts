@@ -1,0 +1,83 @@
+// The backup benchmark: cairn (the built bundle) and restic 0.14 each on a fresh local repository, on the
+// same corpus, interleaved (the order alternates per repeat, so a noisy neighbour hurts both alike): first
+// backup, unchanged re-run, bytes stored, restore of the latest snapshot. Keys are re-wrapped with cheap
+// scrypt so key derivation does not blur the figures.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cheapenKeys } from '../test/support/restic.js';
+import { measure, type Measurement } from './measure.js';
+
+export type Tool = 'cairn' | 'restic';
+export type Step = 'backup first' | 'backup unchanged' | 'restore latest';
+
+export interface ToolRun {
+  readonly tool: Tool;
+  readonly steps: Partial<Record<Step, Measurement>>;
+  readonly storedBytes: number;
+}
+
+export interface BackupSuiteOptions {
+  readonly root: string;
+  readonly corpusDir: string;
+  readonly cairnBundle: string;
+  readonly repeats: number;
+  readonly withRestore: boolean;
+  readonly log: (msg: string) => void;
+}
+
+const PASSWORD = 'bench';
+
+function toolEnv(home: string): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, RESTIC_PASSWORD: PASSWORD, TZ: 'UTC' };
+}
+
+function duBytes(dir: string): number {
+  return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
+}
+
+function command(tool: Tool, bundle: string, repo: string, args: string[]): [string, string[]] {
+  return tool === 'cairn' ? [process.execPath, [bundle, '-r', repo, '--no-cache', '-q', ...args]] : ['restic', ['-r', repo, '--no-cache', '-q', ...args]];
+}
+
+async function runTool(tool: Tool, opts: BackupSuiteOptions): Promise<ToolRun> {
+  const work = mkdtempSync(join(opts.root, `run-${tool}-`));
+  const repo = join(work, 'repo');
+  const env = toolEnv(work);
+  try {
+    execFileSync('restic', ['-r', repo, 'init', '-q'], { env, stdio: 'ignore' });
+    cheapenKeys(repo, PASSWORD);
+    const run = (args: string[]): Promise<Measurement> => {
+      const [cmd, argv] = command(tool, opts.cairnBundle, repo, args);
+      return measure(cmd, argv, env);
+    };
+    const steps: Partial<Record<Step, Measurement>> = {};
+    steps['backup first'] = await run(['backup', opts.corpusDir]);
+    opts.log(`  ${tool} backup first: ${steps['backup first'].wallS.toFixed(2)} s`);
+    steps['backup unchanged'] = await run(['backup', opts.corpusDir]);
+    opts.log(`  ${tool} backup unchanged: ${steps['backup unchanged'].wallS.toFixed(2)} s`);
+    const storedBytes = duBytes(repo);
+    if (opts.withRestore) {
+      const target = join(work, 'restore');
+      mkdirSync(target);
+      steps['restore latest'] = await run(['restore', 'latest', '--target', target]);
+      opts.log(`  ${tool} restore latest: ${steps['restore latest'].wallS.toFixed(2)} s`);
+    }
+    return { tool, steps, storedBytes };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** runBackupSuite returns every tool's runs, `repeats` of each, alternating which tool goes first. */
+export async function runBackupSuite(opts: BackupSuiteOptions): Promise<ToolRun[]> {
+  // One read of everything first, so neither tool pays for a cold page cache.
+  execFileSync('sh', ['-c', `find '${opts.corpusDir}' -type f -exec cat {} + > /dev/null`]);
+  const runs: ToolRun[] = [];
+  for (let i = 0; i < opts.repeats; i++) {
+    const order: Tool[] = i % 2 === 0 ? ['cairn', 'restic'] : ['restic', 'cairn'];
+    opts.log(`repeat ${i + 1}/${opts.repeats}`);
+    for (const tool of order) runs.push(await runTool(tool, opts));
+  }
+  return runs;
+}
