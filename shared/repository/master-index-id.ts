@@ -67,7 +67,8 @@ export class IdScratch {
 
   /** loadWords copies an ID stored as words at `src[at..at+8)` into the scratch. */
   loadWords(src: Uint32Array, at: number): void {
-    this.words.set(src.subarray(at, at + ID_WORDS));
+    const w = this.words;
+    for (let k = 0; k < ID_WORDS; k++) w[k] = src[at + k]!;
   }
 
   /** hex formats the ID currently in the scratch as 64 lower-case hex digits. */

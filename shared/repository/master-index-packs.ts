@@ -32,17 +32,22 @@ export class PackTable {
   find(q: IdScratch): number {
     const w = q.words;
     const q0 = w[0]!, q1 = w[1]!, q2 = w[2]!, q3 = w[3]!, q4 = w[4]!, q5 = w[5]!, q6 = w[6]!, q7 = w[7]!;
-    const { slots, mask } = this.table;
+    const { slots, mask, bits } = this.table;
     const { pages, shift, mask: pageMask } = this.ids;
-    let s = slotHash(q0, q7) >>> this.table.shift;
+    const h = slotHash(q0, q7);
+    const tag = h << bits;
+    const tagMask = ~mask;
+    let s = h >>> this.table.shift;
     for (;;) {
       const e = slots[s]!;
       if (e === 0) return -1;
-      const p = e - 1;
-      const page = pages[p >>> shift]!;
-      const b = (p & pageMask) << 3;
-      if (page[b] === q0 && page[b + 1] === q1 && page[b + 2] === q2 && page[b + 3] === q3 &&
-          page[b + 4] === q4 && page[b + 5] === q5 && page[b + 6] === q6 && page[b + 7] === q7) return p;
+      if (((e ^ tag) & tagMask) === 0) {
+        const p = (e & mask) - 1;
+        const page = pages[p >>> shift]!;
+        const b = (p & pageMask) << 3;
+        if (page[b] === q0 && page[b + 1] === q1 && page[b + 2] === q2 && page[b + 3] === q3 &&
+            page[b + 4] === q4 && page[b + 5] === q5 && page[b + 6] === q6 && page[b + 7] === q7) return p;
+      }
       s = (s + 1) & mask;
     }
   }

@@ -4,8 +4,12 @@
 // most one page, and growing never copies more than one page. The last page starts small and doubles until
 // it reaches the page size, so a tiny index (a test, a fresh repository) does not pay for a full page.
 
-/** Default log2 of records per page: 65,536 records, 2 MiB for a 32-byte ID page. */
-export const DEFAULT_PAGE_SHIFT = 16;
+/**
+ * Default log2 of records per page: 8,192 records, 384 KiB of 48-byte blob records. Small enough that the
+ * unused tail of the last page stays under 4 bytes per blob from 100,000 blobs on; big enough that the
+ * page list stays short (a few hundred pages for millions of blobs).
+ */
+export const DEFAULT_PAGE_SHIFT = 13;
 
 /** The first allocation of a page, in records; doubled until the page is full-sized. */
 const FIRST_PAGE_RECORDS = 64;

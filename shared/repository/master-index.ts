@@ -1,11 +1,12 @@
 // The master index: every blob of every pack the repository's index files list, in memory, answering "is
 // this blob stored, and where?" for backup (dedup), restore (read) and prune/check (per-pack listings).
 //
-// A 1 TiB repository has millions of blobs, so nothing here is an object per blob. A blob is one record in
-// paged typed arrays — its ID as 8 Uint32 words (32 bytes) and 4 words of fields (pack number with the
-// type in the top bit, offset, length, uncompressed length) — plus one Uint32 slot in an open-addressing
-// hash table at load ≤ 0.75: 48 bytes + 5.3–10.7 bytes of slots per entry, and ~48 bytes per pack
-// (see bench/index.ts for measured figures). Pack IDs are stored once each in a PackTable.
+// A 1 TiB repository has millions of blobs, so nothing here is an object per blob. A blob is one record of
+// 12 Uint32 words in paged typed arrays — its ID (8 words), then the pack number with the type in the top
+// bit, offset, length, uncompressed length — plus one Uint32 slot in an open-addressing hash table at load
+// ≤ 0.75: 48 bytes + 5.3–10.7 bytes of slots per entry, and ~48 bytes per pack. bench/index.ts measured
+// 57 bytes/blob with 100 blobs per pack, 60 with 16 (restic 0.14's 16 MiB packs), 69 with 4 (old 4 MiB packs). ID and fields share a record so a lookup touches one or two adjacent cache lines, not two arrays.
+// Pack IDs are stored once each in a PackTable.
 //
 // As restic does, a blob found in several packs keeps one entry per pack (all are alternatives for
 // reading); the same (type, ID, pack) is stored once. Data and tree blobs with the same ID are different
@@ -51,12 +52,18 @@ export interface IndexedBlobInput {
 
 export interface MasterIndexOptions {
   /**
-   * log2 of the records per storage page. Default 16 (65,536 blobs, 2 MiB of IDs per page). Tests lower it
-   * to cross page boundaries with few blobs.
+   * log2 of the records per storage page. Default 13 (8,192 blobs, 384 KiB per page). Tests lower it to
+   * cross page boundaries with few blobs.
    */
   pageShift?: number;
 }
 
+/** Record layout: words 0..7 the ID, then these. */
+const META = 8; // pack number | TREE_BIT
+const OFFSET = 9;
+const LENGTH = 10;
+const ULEN = 11;
+const RECORD_WORDS = 12;
 const TREE_BIT = 0x80000000;
 const PACK_MASK = 0x7fffffff;
 /** Staging buffers for packs up to this many blobs are kept between addPack calls. */
@@ -68,8 +75,7 @@ const KEPT_STAGING_BLOBS = 4096;
  * or as 32 raw bytes wherever `Id | Uint8Array` is accepted; IDs returned are lower-case hex.
  */
 export class MasterIndex {
-  private readonly ids: PagedWords;
-  private readonly fields: PagedWords;
+  private readonly records: PagedWords;
   private readonly table = new SlotTable();
   private readonly packs: PackTable;
   /** Scratch for the ID being looked up, the pack being added, and formatting output. */
@@ -80,11 +86,12 @@ export class MasterIndex {
   private distinct = 0;
   /** Set by probeFree: the probe passed an entry with the same (type, ID) in another pack. */
   private sawSameBlob = false;
+  /** Set by probeFree: the hash of the ID probed for, to build the slot's entry. */
+  private probedHash = 0;
 
   constructor(options: MasterIndexOptions = {}) {
     const pageShift = options.pageShift ?? DEFAULT_PAGE_SHIFT;
-    this.ids = new PagedWords(ID_WORDS, pageShift);
-    this.fields = new PagedWords(4, pageShift);
+    this.records = new PagedWords(RECORD_WORDS, pageShift);
     this.packs = new PackTable(pageShift);
   }
 
@@ -95,7 +102,7 @@ export class MasterIndex {
 
   /** Number of entries: (type, ID, pack) triples; ≥ blobCount when blobs are stored in several packs. */
   get entryCount(): number {
-    return this.ids.length;
+    return this.records.length;
   }
 
   /** Number of packs, including packs added with no blobs. */
@@ -129,19 +136,19 @@ export class MasterIndex {
       const b = blobs[i]!;
       const typeBit = b.type === 'tree' ? 1 : 0;
       // Grow before probing, so the slot found stays valid.
-      if (this.ids.length >= this.table.limit) this.rehash(this.ids.length + 1);
+      if (this.records.length >= this.table.limit) this.rehash(this.records.length + 1);
       const slot = this.probeFree(typeBit, staging, i * ID_WORDS, pack);
       if (slot < 0) continue;
-      const r = this.ids.append();
-      this.fields.append();
-      this.ids.page(r).set(staging.subarray(i * ID_WORDS, (i + 1) * ID_WORDS), this.ids.at(r));
-      const f = this.fields.page(r);
-      const at = this.fields.at(r);
-      f[at] = pack | (typeBit << 31);
-      f[at + 1] = b.offset;
-      f[at + 2] = b.length;
-      f[at + 3] = b.uncompressed_length ?? 0;
-      this.table.slots[slot] = r + 1;
+      const r = this.records.append();
+      const f = this.records.page(r);
+      const at = this.records.at(r);
+      // A word loop, not set(subarray()): a view object per blob was a measurable share of insert time.
+      for (let k = 0, from = i * ID_WORDS; k < ID_WORDS; k++) f[at + k] = staging[from + k]!;
+      f[at + META] = pack | (typeBit << 31);
+      f[at + OFFSET] = b.offset;
+      f[at + LENGTH] = b.length;
+      f[at + ULEN] = b.uncompressed_length ?? 0;
+      this.table.slots[slot] = this.table.entry(this.probedHash, r);
       if (!this.sawSameBlob) this.distinct++;
       this.packs.noteRecord(pack, r);
     }
@@ -219,29 +226,27 @@ export class MasterIndex {
     if (drop.size === 0) return;
     const renumber = this.packs.removeAndRenumber(drop);
 
-    const n = this.ids.length;
+    const records = this.records;
+    const n = records.length;
     let kept = 0;
     for (let r = 0; r < n; r++) {
-      const meta = this.fields.page(r)[this.fields.at(r)]!;
+      const meta = records.page(r)[records.at(r) + META]!;
       const pack = renumber[meta & PACK_MASK]!;
       if (pack < 0) continue;
-      if (kept !== r) {
-        this.ids.copy(r, kept);
-        this.fields.copy(r, kept);
-      }
-      this.fields.page(kept)[this.fields.at(kept)] = pack | (meta & TREE_BIT);
+      if (kept !== r) records.copy(r, kept);
+      records.page(kept)[records.at(kept) + META] = pack | (meta & TREE_BIT);
       this.packs.noteRecord(pack, kept);
       kept++;
     }
-    this.ids.truncate(kept);
-    this.fields.truncate(kept);
+    records.truncate(kept);
 
     this.table.reset(kept);
     this.distinct = 0;
     for (let r = 0; r < kept; r++) {
-      const typeBit = this.fields.page(r)[this.fields.at(r)]! >>> 31;
-      const slot = this.probeFree(typeBit, this.ids.page(r), this.ids.at(r), -1);
-      this.table.slots[slot] = r + 1;
+      const page = records.page(r);
+      const at = records.at(r);
+      const slot = this.probeFree(page[at + META]! >>> 31, page, at, -1);
+      this.table.slots[slot] = this.table.entry(this.probedHash, r);
       if (!this.sawSameBlob) this.distinct++;
     }
   }
@@ -251,7 +256,7 @@ export class MasterIndex {
    * plus an estimate for the rare extra pack runs. It excludes the fixed cost of the JS objects themselves.
    */
   memoryBytes(): number {
-    return this.ids.byteLength() + this.fields.byteLength() + this.table.byteLength() + this.packs.byteLength() + this.staging.byteLength;
+    return this.records.byteLength() + this.table.byteLength() + this.packs.byteLength() + this.staging.byteLength;
   }
 
   /**
@@ -264,25 +269,27 @@ export class MasterIndex {
     if (typeBit < 0) return -1;
     const w = this.q.words;
     const q0 = w[0]!, q1 = w[1]!, q2 = w[2]!, q3 = w[3]!, q4 = w[4]!, q5 = w[5]!, q6 = w[6]!, q7 = w[7]!;
-    const { slots, mask } = this.table;
-    const idPages = this.ids.pages;
-    const fieldPages = this.fields.pages;
-    const shift = this.ids.shift;
-    const pageMask = this.ids.mask;
-    let s = slotHash(q0, q7) >>> this.table.shift;
+    const { slots, mask, bits } = this.table;
+    const { pages, shift, mask: pageMask } = this.records;
+    const h = slotHash(q0, q7);
+    const tag = h << bits;
+    const tagMask = ~mask;
+    let s = h >>> this.table.shift;
     let first = -1;
     for (;;) {
       const e = slots[s]!;
       if (e === 0) return first;
-      const r = e - 1;
-      const page = idPages[r >>> shift]!;
-      const b = (r & pageMask) << 3;
-      if (page[b] === q0 && page[b + 1] === q1 && page[b + 2] === q2 && page[b + 3] === q3 &&
-          page[b + 4] === q4 && page[b + 5] === q5 && page[b + 6] === q6 && page[b + 7] === q7 &&
-          fieldPages[r >>> shift]![(r & pageMask) << 2]! >>> 31 === typeBit) {
-        if (all === undefined) return r;
-        if (first < 0) first = r;
-        all.push(r);
+      if (((e ^ tag) & tagMask) === 0) {
+        const r = (e & mask) - 1;
+        const page = pages[r >>> shift]!;
+        const b = (r & pageMask) * RECORD_WORDS;
+        if (page[b] === q0 && page[b + 1] === q1 && page[b + 2] === q2 && page[b + 3] === q3 &&
+            page[b + 4] === q4 && page[b + 5] === q5 && page[b + 6] === q6 && page[b + 7] === q7 &&
+            page[b + META]! >>> 31 === typeBit) {
+          if (all === undefined) return r;
+          if (first < 0) first = r;
+          all.push(r);
+        }
       }
       s = (s + 1) & mask;
     }
@@ -296,25 +303,28 @@ export class MasterIndex {
   private probeFree(typeBit: number, w: Uint32Array, at: number, pack: number): number {
     const q0 = w[at]!, q1 = w[at + 1]!, q2 = w[at + 2]!, q3 = w[at + 3]!;
     const q4 = w[at + 4]!, q5 = w[at + 5]!, q6 = w[at + 6]!, q7 = w[at + 7]!;
-    const { slots, mask } = this.table;
-    const idPages = this.ids.pages;
-    const fieldPages = this.fields.pages;
-    const shift = this.ids.shift;
-    const pageMask = this.ids.mask;
-    let s = slotHash(q0, q7) >>> this.table.shift;
+    const { slots, mask, bits } = this.table;
+    const { pages, shift, mask: pageMask } = this.records;
+    const h = slotHash(q0, q7);
+    const tag = h << bits;
+    const tagMask = ~mask;
+    let s = h >>> this.table.shift;
     this.sawSameBlob = false;
+    this.probedHash = h;
     for (;;) {
       const e = slots[s]!;
       if (e === 0) return s;
-      const r = e - 1;
-      const page = idPages[r >>> shift]!;
-      const b = (r & pageMask) << 3;
-      if (page[b] === q0 && page[b + 1] === q1 && page[b + 2] === q2 && page[b + 3] === q3 &&
-          page[b + 4] === q4 && page[b + 5] === q5 && page[b + 6] === q6 && page[b + 7] === q7) {
-        const meta = fieldPages[r >>> shift]![(r & pageMask) << 2]!;
-        if (meta >>> 31 === typeBit) {
-          this.sawSameBlob = true;
-          if ((meta & PACK_MASK) === pack) return -1;
+      if (((e ^ tag) & tagMask) === 0) {
+        const r = (e & mask) - 1;
+        const page = pages[r >>> shift]!;
+        const b = (r & pageMask) * RECORD_WORDS;
+        if (page[b] === q0 && page[b + 1] === q1 && page[b + 2] === q2 && page[b + 3] === q3 &&
+            page[b + 4] === q4 && page[b + 5] === q5 && page[b + 6] === q6 && page[b + 7] === q7) {
+          const meta = page[b + META]!;
+          if (meta >>> 31 === typeBit) {
+            this.sawSameBlob = true;
+            if ((meta & PACK_MASK) === pack) return -1;
+          }
         }
       }
       s = (s + 1) & mask;
@@ -324,40 +334,40 @@ export class MasterIndex {
   /** rehash replaces the table with one sized for `entries` and re-places every record in record order. */
   private rehash(entries: number): void {
     this.table.reset(entries);
-    const n = this.ids.length;
+    const n = this.records.length;
     for (let r = 0; r < n; r++) {
-      const page = this.ids.page(r);
-      const at = this.ids.at(r);
+      const page = this.records.page(r);
+      const at = this.records.at(r);
       this.table.placeFirstFree(slotHash(page[at]!, page[at + 7]!), r);
     }
   }
 
   private location(r: number): BlobLocation {
-    const f = this.fields.page(r);
-    const at = this.fields.at(r);
-    const meta = f[at]!;
+    const f = this.records.page(r);
+    const at = this.records.at(r);
+    const meta = f[at + META]!;
     this.packs.loadId(meta & PACK_MASK, this.fmt);
     return {
       packId: this.fmt.hex(),
       type: meta & TREE_BIT ? 'tree' : 'data',
-      offset: f[at + 1]!,
-      length: f[at + 2]!,
-      uncompressedLength: f[at + 3]!,
+      offset: f[at + OFFSET]!,
+      length: f[at + LENGTH]!,
+      uncompressedLength: f[at + ULEN]!,
     };
   }
 
   private indexedBlob(r: number): IndexedBlob {
-    const f = this.fields.page(r);
-    const at = this.fields.at(r);
-    this.fmt.loadWords(this.ids.page(r), this.ids.at(r));
+    const f = this.records.page(r);
+    const at = this.records.at(r);
+    this.fmt.loadWords(f, at);
     const blob: IndexedBlob = {
       id: this.fmt.hex(),
-      type: f[at]! & TREE_BIT ? 'tree' : 'data',
-      offset: f[at + 1]!,
-      length: f[at + 2]!,
+      type: f[at + META]! & TREE_BIT ? 'tree' : 'data',
+      offset: f[at + OFFSET]!,
+      length: f[at + LENGTH]!,
     };
     // restic omits uncompressed_length for uncompressed blobs; keep the field absent, not 0.
-    if (f[at + 3]! > 0) blob.uncompressed_length = f[at + 3]!;
+    if (f[at + ULEN]! > 0) blob.uncompressed_length = f[at + ULEN]!;
     return blob;
   }
 
