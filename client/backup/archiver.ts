@@ -1,8 +1,14 @@
-// The archiver turns paths into a snapshot's root tree. It walks each directory in restic's order (names
-// sorted as bytes), records every entry as a node, stores file content through the chunker and the blob
-// writer (several files at once, to overlap reading with hashing and uploading), and stores each directory
-// as a tree blob once its entries are done. Files unchanged since the parent snapshot are not read again.
-import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
+// The archiver turns backup targets into a snapshot's root tree, as restic 0.14's archiver does. The target
+// tree (targets.ts) says which names the snapshot has; each directory is walked in restic's order (names
+// sorted as bytes), every entry becomes a node, file content goes through the chunker and the blob writer
+// (several files at once, to overlap reading with hashing and uploading), and each directory is stored as a
+// tree blob once its entries are done. Files unchanged since the parent snapshot are not read again.
+//
+// Limitation: an entry whose name is not valid UTF-8 is reported as an error and left out. Node's file
+// system API decodes names as UTF-8 and cannot round-trip them (restic 0.14 stores such files under a name
+// with U+FFFD in place of the bad bytes, so neither tool can restore the original name).
+import { lstatSync, readdirSync, readlinkSync, statSync, type BigIntStats } from 'node:fs';
+import { resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { hashId, type Id } from '../../shared/core/index.js';
 import { Chunker } from '../../shared/chunker/index.js';
@@ -14,9 +20,9 @@ import { saveFileContent } from './file-content.js';
 import { Limiter } from './limiter.js';
 import type { ParentTrees } from './parent.js';
 import { BackupCounters } from './counters.js';
-import { buildTargetTree, type TargetDir } from './targets.js';
+import { buildTargetTree, type TargetNode } from './targets.js';
 
-/** What the archiver asks before it records a path; see client/filter. */
+/** What the archiver asks before it records a path; see client/filter. Paths are absolute. */
 export interface PathFilter {
   excludeByPath(path: string): boolean;
   excludeByStat(path: string, st: { isDirectory: boolean; size: number; dev: number }, parentDev?: number): boolean;
@@ -32,9 +38,17 @@ export interface ArchiverOptions {
   readonly onChanged: (path: string) => void;
   /** How many files are read at once. */
   readonly fileConcurrency?: number;
+  /** Stops the walk: pending work rejects with the signal's reason (which is never reported per path). */
+  readonly signal?: AbortSignal;
 }
 
-const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+/** Thrown when every target was excluded or unreadable; restic refuses such a snapshot too. */
+export class EmptySnapshotError extends Error {
+  constructor() {
+    super('snapshot is empty: every target was excluded or could not be read');
+    this.name = 'EmptySnapshotError';
+  }
+}
 
 export class Archiver {
   readonly counters = new BackupCounters();
@@ -50,46 +64,59 @@ export class Archiver {
     this.files = new Limiter(opts.fileConcurrency ?? 4);
   }
 
-  /** archive backs up the given absolute paths and returns the root tree's ID. */
-  async archive(paths: readonly string[]): Promise<Id> {
-    const root = buildTargetTree(paths);
-    if (root.target) {
-      // Backing up `/`: the root tree is the file system's root directory itself.
-      const node = nodeFromStat('/', lstatSync('/', { bigint: true }), this.owners);
-      await this.saveDir('/', node, this.opts.parent ? { ...node, subtree: this.opts.parent.tree } : undefined, Number(lstatSync('/').dev));
-      return node.subtree!;
-    }
+  /** archive backs up the targets (as given: relative ones are stored relative) and returns the root tree's ID. */
+  async archive(targets: readonly string[]): Promise<Id> {
+    const top = buildTargetTree(targets);
+    this.registerListedTargets(top);
     const parentRoot = await this.opts.parent?.trees.children(this.opts.parent.tree);
-    return this.saveTargetDir(root, '', parentRoot);
+    const nodes = await this.saveTargetTree(top, parentRoot);
+    if (nodes.length === 0) throw new EmptySnapshotError();
+    return this.saveTree(nodes);
   }
 
-  /** A directory on the way to a target: its real metadata, but only the targets below it as entries. */
-  private async saveTargetDir(dir: TargetDir, path: string, parent: Map<string, TreeNode> | undefined): Promise<Id> {
+  /**
+   * Targets such as `/` are replaced by their entries; tell the filter about the listed directory first so
+   * that --one-file-system measures those entries against its device, not each entry's own.
+   */
+  private registerListedTargets(top: TargetNode): void {
+    const listed = new Set<string>();
+    for (const child of top.children.values()) if (child.listedIn !== undefined) listed.add(child.listedIn);
+    for (const dir of listed) {
+      const abs = resolve(dir);
+      const st = statSync(abs);
+      this.opts.filter?.excludeByStat(abs, { isDirectory: true, size: 0, dev: st.dev });
+    }
+  }
+
+  /** The entries of one level of the target tree, in name order. */
+  private async saveTargetTree(dir: TargetNode, parent: Map<string, TreeNode> | undefined): Promise<TreeNode[]> {
     const nodes: TreeNode[] = [];
-    for (const [name, child] of [...dir.children].sort(([a], [b]) => byBytes(a, b))) {
-      const childPath = `${path}/${name}`;
-      if (child.target) {
-        const node = await this.saveEntry(childPath, name, parent?.get(name), undefined);
+    for (const name of [...dir.children.keys()].sort(byBytes)) {
+      const child = dir.children.get(name)!;
+      this.throwIfAborted();
+      const previous = parent?.get(name);
+      if (child.path !== undefined) {
+        const listedDev = child.listedIn === undefined ? undefined : Number(statSync(resolve(child.listedIn)).dev);
+        const node = await this.saveEntry(resolve(child.path), name, previous, listedDev);
         if (node) nodes.push(node);
         continue;
       }
-      let st: BigIntStats;
-      try {
-        st = lstatSync(childPath, { bigint: true });
-      } catch (err) {
-        this.opts.onError(childPath, err);
-        continue;
-      }
+      // An intermediate directory: restic follows symlinks here (stat, not lstat) and insists on a directory.
+      const infoPath = resolve(child.fileInfoPath!);
+      const st = statSync(infoPath, { bigint: true });
+      if (!st.isDirectory()) throw new Error(`${infoPath} is on the way to a backup target but is not a directory`);
       const node = nodeFromStat(name, st, this.owners);
-      const previous = parent?.get(name);
-      node.subtree = await this.saveTargetDir(child, childPath, previous?.type === 'dir' ? await this.opts.parent?.trees.children(previous.subtree) : undefined);
+      const previousChildren = previous?.type === 'dir' ? await this.opts.parent?.trees.children(previous.subtree) : undefined;
+      node.subtree = await this.saveTree(await this.saveTargetTree(child, previousChildren));
+      this.countDir(node, previous);
       nodes.push(node);
     }
-    return this.saveTree(nodes);
+    return nodes;
   }
 
   /** saveEntry records one path of any type; returns undefined when it is excluded or unreadable. */
   private async saveEntry(path: string, name: string, previous: TreeNode | undefined, parentDev: number | undefined): Promise<TreeNode | undefined> {
+    this.throwIfAborted();
     const filter = this.opts.filter;
     if (filter?.excludeByPath(path)) return undefined;
     let st: BigIntStats;
@@ -114,28 +141,44 @@ export class Archiver {
       }
       return node;
     } catch (err) {
+      if (this.opts.signal?.aborted) throw err;
       this.opts.onError(path, err);
       return undefined;
     }
   }
 
   private async saveDir(path: string, node: TreeNode, previous: TreeNode | undefined, dev: number): Promise<void> {
-    const names = readdirSync(path).sort(byBytes);
+    const names = this.readNames(path);
     const parentChildren = previous?.type === 'dir' ? await this.opts.parent?.trees.children(previous.subtree) : undefined;
     const pending: Promise<TreeNode | undefined>[] = [];
-    for (const name of names) pending.push(this.saveEntry(`${path === '/' ? '' : path}/${name}`, name, parentChildren?.get(name), dev));
+    const prefix = path === '/' ? '' : path;
+    for (const name of names) pending.push(this.saveEntry(`${prefix}/${name}`, name, parentChildren?.get(name), dev));
     const nodes = (await Promise.all(pending)).filter((n): n is TreeNode => n !== undefined);
     node.subtree = await this.saveTree(nodes);
-    this.counters.dir(previous?.type !== 'dir' ? 'new' : previous.subtree === node.subtree ? 'unmodified' : 'changed');
+    this.countDir(node, previous);
+  }
+
+  /** A directory's entry names in restic's order (bytes); names that are not UTF-8 are reported and skipped. */
+  private readNames(path: string): string[] {
+    const raw = readdirSync(path, { encoding: 'buffer' }).sort(Buffer.compare);
+    const names: string[] = [];
+    for (const bytes of raw) {
+      const name = bytes.toString('utf8');
+      if (Buffer.from(name, 'utf8').equals(bytes)) names.push(name);
+      else this.opts.onError(`${path === '/' ? '' : path}/${name}`, new Error('the name is not valid UTF-8, which cairn cannot back up; rename the file'));
+    }
+    return names;
   }
 
   private async saveFile(path: string, node: TreeNode, previous: TreeNode | undefined, before: BigIntStats): Promise<void> {
-    if (!fileChanged(node, previous)) {
+    // restic reuses the parent's content list only when every blob of it is still in the index.
+    if (!fileChanged(node, previous) && previous!.content!.every((id) => this.writer.has('data', id))) {
       node.content = previous!.content;
       this.counters.file('unmodified', node.size ?? 0);
       return;
     }
     await this.files.run(async () => {
+      this.throwIfAborted();
       const saved = await saveFileContent(path, Number(before.size), new Chunker(this.polynomial), this.writer);
       node.content = saved.content;
       if (saved.size !== node.size) node.size = saved.size;
@@ -146,6 +189,10 @@ export class Archiver {
     });
   }
 
+  private countDir(node: TreeNode, previous: TreeNode | undefined): void {
+    this.counters.dir(previous?.type !== 'dir' ? 'new' : previous.subtree === node.subtree ? 'unmodified' : 'changed');
+  }
+
   private async saveTree(nodes: TreeNode[]): Promise<Id> {
     const bytes = encodeTree(nodes);
     const id = hashId(bytes);
@@ -153,7 +200,11 @@ export class Archiver {
     return id;
   }
 
-  /** Synchronous reads starve the event loop; give uploads and timers a turn now and then. */
+  private throwIfAborted(): void {
+    this.opts.signal?.throwIfAborted();
+  }
+
+  /** Synchronous reads starve the event loop; give uploads, timers and signals a turn now and then. */
   private async maybeYield(): Promise<void> {
     const now = Date.now();
     if (now - this.lastYield > 20) {
@@ -162,3 +213,5 @@ export class Archiver {
     }
   }
 }
+
+const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));

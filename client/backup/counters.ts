@@ -8,9 +8,10 @@ export class BackupCounters {
   dirsNew = 0;
   dirsChanged = 0;
   dirsUnmodified = 0;
-  /** Files, symlinks and special files seen. */
+  /** Regular files seen (restic's total_files_processed counts nothing else). */
   items = 0;
   bytes = 0;
+  others = 0;
 
   file(change: Change, size: number): void {
     if (change === 'new') this.filesNew++;
@@ -26,7 +27,8 @@ export class BackupCounters {
     else this.dirsUnmodified++;
   }
 
+  /** A symlink, device or fifo: recorded, but not a file in restic's summary. */
   otherItem(): void {
-    this.items++;
+    this.others++;
   }
 }

@@ -37,7 +37,9 @@ export function nodeFromStat(name: string, st: BigIntStats, owners: OwnerNames, 
     type,
     mode: goModeFromStat(Number(st.mode)),
     mtime: goTime(st.mtimeNs),
-    atime: goTime(st.atimeNs),
+    // restic records the mtime as atime unless --with-atime: real atimes change on every read (relatime)
+    // and would make each run's trees differ from the last, defeating tree deduplication.
+    atime: goTime(st.mtimeNs),
     ctime: goTime(st.ctimeNs),
     uid,
     gid,

@@ -1,6 +1,5 @@
 // `cairn backup PATH...`: back up files and directories into a new snapshot (restic's flags and output).
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { UsageError, shortId } from '../../shared/core/index.js';
 import { findSnapshot } from '../../shared/repository/index.js';
 import { parseGoTime, formatGoTime, localOffsetMinutes } from '../../shared/format/index.js';
@@ -9,6 +8,8 @@ import { commandContext, nowGoTime, withRepository } from '../context.js';
 import { runBackup } from '../backup/run-backup.js';
 import { BackupReporter } from '../backup/report.js';
 import { IncompleteBackupError } from '../exit.js';
+import { readFilesFrom } from '../backup/files-from.js';
+import { onInterrupt } from '../backup/interrupt.js';
 
 interface BackupFlags {
   exclude?: string[];
@@ -24,6 +25,8 @@ interface BackupFlags {
   parent?: string;
   force?: boolean;
   filesFrom?: string[];
+  filesFromVerbatim?: string[];
+  filesFromRaw?: string[];
   dryRun?: boolean;
 }
 
@@ -45,23 +48,6 @@ function parseTime(value: string): string {
   }
 }
 
-function readFilesFrom(files: string[]): string[] {
-  const paths: string[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file === '-' ? 0 : file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--files-from: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    for (const line of text.split(/\r?\n/)) {
-      const path = line.trim();
-      if (path.length > 0 && !path.startsWith('#')) paths.push(path);
-    }
-  }
-  return paths;
-}
-
 export function registerBackup(program: Command): void {
   program
     .command('backup')
@@ -74,7 +60,9 @@ export function registerBackup(program: Command): void {
     .option('--exclude-caches', 'exclude directories holding a valid CACHEDIR.TAG')
     .option('--exclude-larger-than <size>', 'exclude files larger than this (e.g. 500M, 2G)')
     .option('-x, --one-file-system', 'do not cross file system boundaries')
-    .option('--files-from <file>', 'read paths to back up from a file, one per line (repeatable; - for stdin)', collect)
+    .option('--files-from <file>', 'read paths or glob patterns to back up from a file, one per line, # comments (repeatable; - for stdin)', collect)
+    .option('--files-from-verbatim <file>', 'read paths to back up from a file, one per line, taken literally (repeatable)', collect)
+    .option('--files-from-raw <file>', 'read NUL-separated paths to back up from a file, e.g. from find -print0 (repeatable)', collect)
     .option('--tag <tag>', 'add a tag to the snapshot (repeatable; a,b adds both)', collect)
     .option('-H, --host <host>', 'host name recorded in the snapshot (default: this machine)')
     .option('--time <time>', 'snapshot time instead of now ("2024-05-01 14:30:00")')
@@ -84,7 +72,14 @@ export function registerBackup(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 ok, 1 failed (no snapshot), 3 snapshot written but some files could not be read.')
     .action(async (args: string[], opts: BackupFlags, cmd: Command) => {
       const ctx = commandContext(cmd);
-      const paths = [...args, ...readFilesFrom(opts.filesFrom ?? [])];
+      const fromFiles = readFilesFrom({
+        ...(opts.filesFrom ? { filesFrom: opts.filesFrom } : {}),
+        ...(opts.filesFromVerbatim ? { filesFromVerbatim: opts.filesFromVerbatim } : {}),
+        ...(opts.filesFromRaw ? { filesFromRaw: opts.filesFromRaw } : {}),
+        warn: (m) => ctx.printer.warn(m),
+      });
+      // restic's order: targets from files first, then the arguments.
+      const paths = [...fromFiles, ...args];
       if (paths.length === 0) throw new UsageError('nothing to back up: give at least one path (or --files-from)');
       const excludeLargerThan = opts.excludeLargerThan === undefined ? undefined : parseSize(opts.excludeLargerThan, '--exclude-larger-than');
       const filter = createExcluder({
@@ -101,6 +96,8 @@ export function registerBackup(program: Command): void {
       await withRepository(ctx, 'shared', async ({ repo, printer, identity }) => {
         const reporter = new BackupReporter(printer);
         const parent = opts.force ? null : opts.parent === undefined ? undefined : (await findSnapshot(repo, opts.parent)).id;
+        const interruption = onInterrupt();
+        const indexEvery = Number(process.env.CAIRN_INDEX_EVERY_PACKS);
         const result = await runBackup(repo, {
           paths,
           hostname: opts.host ?? identity.hostname,
@@ -115,9 +112,12 @@ export function registerBackup(program: Command): void {
           dryRun: Boolean(opts.dryRun),
           onError: (path, err) => reporter.error(path, err),
           onChanged: (path) => reporter.changed(path),
+          onWarning: (message) => printer.warn(message),
+          signal: interruption.signal,
+          ...(indexEvery > 0 ? { indexEveryPacks: indexEvery } : {}),
           onIndexLoaded: (blobs) => printer.debug(`loaded index with ${blobs} blobs`),
           progress: (counters, writer) => reporter.progress(counters, writer),
-        });
+        }).finally(() => interruption.dispose());
         reporter.summary(result);
         if (reporter.errors > 0) {
           const what = result.snapshotId ? `snapshot ${shortId(result.snapshotId)} saved, but ` : '';

@@ -1,6 +1,9 @@
 // Index files record which blobs live where. New packs are collected here and written out as index files:
-// at the end of a job, and earlier when the pending list grows past restic's per-file blob limit, so a long
-// backup that is interrupted keeps most of what it uploaded.
+// at the end of a job, and earlier when the pending list grows past restic's per-file blob limit, holds
+// `maxPacks` packs, or its oldest pack has waited `maxAgeMs` — so a long backup that is interrupted (killed,
+// out of power) keeps most of what it uploaded: the next run finds those packs in the index and skips their
+// blobs. Packs uploaded but never indexed are unreferenced leftovers that restic check only mentions and
+// prune removes.
 import type { Id } from '../core/index.js';
 import { encodeIndexFile, type IndexFile, type IndexPack, type PackBlob } from '../format/index.js';
 import type { Repository } from './repository.js';
@@ -22,14 +25,31 @@ export function toIndexPack(packId: Id, blobs: readonly PackBlob[]): IndexPack {
   };
 }
 
+/** When to write an index file before the job ends. Every field is optional. */
+export interface IndexWriterOptions {
+  /** Write once this many packs are pending. @default no limit (only the blob limit) */
+  readonly maxPacks?: number;
+  /** Write once the oldest pending pack is this old (checked as packs arrive). @default no limit */
+  readonly maxAgeMs?: number;
+  /** The clock for maxAgeMs, in milliseconds. @default Date.now */
+  readonly now?: () => number;
+}
+
 export class IndexWriter {
   private readonly repo: Repository;
+  private readonly maxPacks: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
   private pending: IndexPack[] = [];
   private pendingBlobs = 0;
+  private pendingSince = 0;
   private readonly written: Id[] = [];
 
-  constructor(repo: Repository) {
+  constructor(repo: Repository, opts: IndexWriterOptions = {}) {
     this.repo = repo;
+    this.maxPacks = opts.maxPacks ?? Infinity;
+    this.maxAgeMs = opts.maxAgeMs ?? Infinity;
+    this.now = opts.now ?? Date.now;
   }
 
   /** IDs of the index files written so far. */
@@ -41,21 +61,38 @@ export class IndexWriter {
     return this.pending.length;
   }
 
-  /** addPack records an uploaded pack; writes an index file once the pending list is full. */
+  /** addPack records an uploaded pack; writes an index file once the pending list is full or old. */
   async addPack(packId: Id, blobs: readonly PackBlob[]): Promise<void> {
+    if (this.pending.length === 0) this.pendingSince = this.now();
     this.pending.push(toIndexPack(packId, blobs));
     this.pendingBlobs += blobs.length;
-    if (this.pendingBlobs >= maxBlobsPerIndex(this.repo.version)) await this.flush();
+    if (this.pendingBlobs >= maxBlobsPerIndex(this.repo.version) || this.pending.length >= this.maxPacks || this.now() - this.pendingSince >= this.maxAgeMs) {
+      await this.flush();
+    }
   }
 
-  /** flush writes every pending pack into one new index file (none if nothing is pending). */
+  /**
+   * flush writes every pending pack into one new index file (none if nothing is pending). Safe to call while
+   * other packs arrive: the pending list is taken before the write, so a pack added meanwhile waits for the
+   * next file instead of being dropped; on failure the taken packs are put back.
+   */
   async flush(supersedes: readonly Id[] = []): Promise<Id | undefined> {
     if (this.pending.length === 0 && supersedes.length === 0) return undefined;
-    const file: IndexFile = { packs: this.pending };
-    if (supersedes.length > 0) file.supersedes = [...supersedes];
-    const id = await this.repo.saveJson('index', encodeIndexFile(file));
+    const packs = this.pending;
+    const blobs = this.pendingBlobs;
     this.pending = [];
     this.pendingBlobs = 0;
+    const file: IndexFile = { packs };
+    if (supersedes.length > 0) file.supersedes = [...supersedes];
+    let id: Id;
+    try {
+      id = await this.repo.saveJson('index', encodeIndexFile(file));
+    } catch (err) {
+      if (this.pending.length === 0) this.pendingSince = this.now();
+      this.pending = [...packs, ...this.pending];
+      this.pendingBlobs += blobs;
+      throw err;
+    }
     this.written.push(id);
     return id;
   }
