@@ -1,0 +1,146 @@
+// The check job (restic 0.14's `check`, DESIGN §7) in the job model: plan runs the structure checks and
+// picks the packs to read; each work item downloads and verifies a batch of packs; finalize merges the
+// findings into one CheckResult and names the snapshots that damaged blobs belong to.
+//
+// Check only reads. It runs under a shared lock (the runner's business), so backups may add packs, index
+// files and snapshots meanwhile; the order of listing below makes that safe (see plan).
+import type { Id } from '../../core/index.js';
+import type { Repository } from '../../repository/index.js';
+import type { Job, JobContext } from '../job.js';
+import { loadCheckedIndex, type CheckedIndex } from './load-index.js';
+import { checkPackStructure } from './pack-structure.js';
+import { readPack } from './read-pack.js';
+import { batchPacks, selectPacks } from './select-packs.js';
+import { checkStructure, type StructureResult } from './structure.js';
+import type { CheckItem, CheckItemResult, CheckOptions, CheckPlan, CheckResult, Finding } from './types.js';
+
+/** Packs of one item downloaded and verified at once: overlaps one pack's download with another's hashing. */
+const PARALLEL_PACKS = 4;
+
+export type CheckJob = Job<CheckOptions, CheckPlan, CheckItem, CheckItemResult, CheckResult>;
+
+export type CheckJobDependencies = {
+  /** Random numbers in [0, 1) for `--read-data-subset x%|size` (Math.random in the runners, seeded in tests). */
+  readonly random: () => number;
+};
+
+/**
+ * createCheckJob returns the check job. The job keeps the index it loaded per Repository object, so that
+ * when plan, work and finalize run in one process (runJobLocally) the index is read once; a runner that
+ * gives each step a fresh Repository (a Lambda per item) loads it again, which is equivalent.
+ */
+export function createCheckJob(deps: CheckJobDependencies): CheckJob {
+  const indexes = new WeakMap<Repository, Promise<CheckedIndex>>();
+  const indexOf = (repo: Repository): Promise<CheckedIndex> => {
+    let p = indexes.get(repo);
+    if (p === undefined) {
+      p = loadCheckedIndex(repo);
+      indexes.set(repo, p);
+    }
+    return p;
+  };
+
+  return {
+    name: 'check',
+
+    async plan(ctx: JobContext, options: CheckOptions) {
+      const { repo, reporter } = ctx;
+      // Order matters while backups run: a backup writes packs, then its index, then its snapshot. Listing
+      // snapshots first means every snapshot seen has its index written already (no false "not in the
+      // index"); loading the index before listing data/ means every indexed pack is already stored (no false
+      // "does not exist"). Packs of a backup still in flight show up only as unreferenced, a hint.
+      reporter.log('debug', 'listing snapshots');
+      const snapshotIds = await repo.listIds('snapshots');
+      reporter.log('debug', 'loading index files');
+      const checked = await indexOf(repo);
+      reporter.log('debug', 'checking packs');
+      const listing = new Map<Id, number>();
+      for await (const f of repo.backend.list('data')) listing.set(f.name, f.size);
+      const packs = checkPackStructure(checked, listing);
+      reporter.log('debug', 'checking snapshots, trees and blobs');
+      const structure = await checkStructure(repo, checked.index, snapshotIds, { packs: packs.badPacks, blobs: packs.badBlobs });
+      nameSnapshots(packs.errors, structure);
+
+      const toRead = selectPacks(packs.present, options, deps.random);
+      const plan: CheckPlan = {
+        errors: [...checked.errors, ...packs.errors, ...structure.errors],
+        hints: [...checked.hints, ...packs.hints],
+        stats: {
+          snapshots: snapshotIds.length,
+          indexFiles: checked.files,
+          packs: checked.index.packCount,
+          blobs: checked.index.entryCount,
+          trees: structure.graph.size,
+          packsToRead: toRead.length,
+          bytesToRead: toRead.reduce((n, p) => n + p.size, 0),
+          packsRead: 0,
+          bytesRead: 0,
+          blobsRead: 0,
+        },
+      };
+      return { plan, items: batchPacks(toRead) };
+    },
+
+    async work(ctx: JobContext, _plan: CheckPlan, item: CheckItem) {
+      const { index } = await indexOf(ctx.repo);
+      const result: CheckItemResult = { errors: [], packsRead: 0, bytesRead: 0, blobsRead: 0 };
+      const reads = new Array<Finding[]>(item.packs.length);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < item.packs.length) {
+          const i = next++;
+          const pack = item.packs[i]!;
+          const r = await readPack(ctx.repo, pack.id, index.packBlobs(pack.id));
+          reads[i] = r.errors;
+          result.packsRead++;
+          result.bytesRead += r.bytes;
+          result.blobsRead += r.blobs;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_PACKS, item.packs.length) }, worker));
+      // Findings in item order, whatever order the reads finished in, so a retried item reports the same.
+      result.errors = reads.flat();
+      return result;
+    },
+
+    async finalize(ctx: JobContext, plan: CheckPlan, results: CheckItemResult[]) {
+      const readErrors = results.flatMap((r) => r.errors);
+      await nameReadSnapshots(ctx.repo, await indexOf(ctx.repo), readErrors);
+      const stats = { ...plan.stats };
+      for (const r of results) {
+        stats.packsRead += r.packsRead;
+        stats.bytesRead += r.bytesRead;
+        stats.blobsRead += r.blobsRead;
+      }
+      return { errors: [...plan.errors, ...readErrors], hints: plan.hints, stats };
+    },
+  };
+}
+
+/** Fills `snapshots` of pack and index-entry findings from the trees the structure walk saw using them. */
+function nameSnapshots(findings: Finding[], structure: StructureResult): void {
+  for (const f of findings) {
+    const users = f.blob !== undefined ? structure.blobUsers.get(f.blob) : f.pack !== undefined ? structure.packUsers.get(f.pack) : undefined;
+    f.snapshots = structure.graph.snapshotsReaching(users ?? []);
+  }
+}
+
+/**
+ * nameReadSnapshots names the snapshots behind errors found by reading packs. Which trees use a damaged
+ * data blob is only known by walking the trees again, so that walk happens only when a read found a
+ * damaged or vanished blob; its own structure findings were reported by plan and are dropped here.
+ */
+async function nameReadSnapshots(repo: Repository, checked: CheckedIndex, errors: Finding[]): Promise<void> {
+  const packs = new Set(errors.filter((f) => f.kind === 'pack-missing' && f.pack !== undefined).map((f) => f.pack!));
+  const blobs = new Set(errors.filter((f) => f.blob !== undefined && f.kind !== 'header-not-in-index').map((f) => f.blob!));
+  if (packs.size === 0 && blobs.size === 0) {
+    for (const f of errors) f.snapshots = [];
+    return;
+  }
+  const snapshotIds = await repo.listIds('snapshots');
+  const structure = await checkStructure(repo, checked.index, snapshotIds, { packs, blobs });
+  for (const f of errors) {
+    const users = f.kind === 'pack-missing' ? structure.packUsers.get(f.pack!) : f.blob !== undefined ? structure.blobUsers.get(f.blob) : undefined;
+    f.snapshots = structure.graph.snapshotsReaching(users ?? []);
+  }
+}
