@@ -8,6 +8,7 @@ import { registerRestore } from './commands/restore.js';
 import { registerKey } from './commands/key.js';
 import { registerUnlock } from './commands/unlock.js';
 import { registerBackup } from './commands/backup.js';
+import { registerCopy } from './commands/copy.js';
 import { registerCheck } from './commands/check.js';
 
 export function buildProgram(): Command {
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(`cairn: ${str.replace(/^error: /, '')}`) });
 
-  for (const register of [registerInit, registerBackup, registerSnapshots, registerLs, registerCat, registerRestore, registerKey, registerUnlock, registerCheck]) {
+  for (const register of [registerInit, registerBackup, registerSnapshots, registerLs, registerCat, registerRestore, registerKey, registerUnlock, registerCopy, registerCheck]) {
     register(program);
   }
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: (str, write) => write(`cairn: ${str.replace(/^error: /, '')}`) });
