@@ -10,6 +10,8 @@ import { registerUnlock } from './commands/unlock.js';
 import { registerBackup } from './commands/backup.js';
 import { registerCopy } from './commands/copy.js';
 import { registerCheck } from './commands/check.js';
+import { registerForget } from './commands/forget.js';
+import { registerPrune } from './commands/prune.js';
 
 export function buildProgram(): Command {
   const program = new Command('cairn')
@@ -29,7 +31,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(`cairn: ${str.replace(/^error: /, '')}`) });
 
-  for (const register of [registerInit, registerBackup, registerSnapshots, registerLs, registerCat, registerRestore, registerKey, registerUnlock, registerCopy, registerCheck]) {
+  for (const register of [registerInit, registerBackup, registerSnapshots, registerLs, registerCat, registerRestore, registerKey, registerUnlock, registerCopy, registerCheck, registerForget, registerPrune]) {
     register(program);
   }
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: (str, write) => write(`cairn: ${str.replace(/^error: /, '')}`) });

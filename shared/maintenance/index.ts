@@ -2,5 +2,7 @@
 // Lambdas run step by step. Each job lives in its own folder; this file is the layer's public surface.
 export { runJobLocally, type Job, type JobContext, type JobPlan, type Json } from './job.js';
 export * from './forget/index.js';
+export * from './prune/index.js';
+export * from './forget-job/index.js';
 export * from './check/index.js';
 export * from './copy/index.js';
