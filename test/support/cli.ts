@@ -31,7 +31,8 @@ function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.Proces
 
 /** cliCommand is the argv prefix that runs cairn from source (for tests that spawn it themselves). */
 export function cliCommand(): string[] {
-  return [process.execPath, '--import', 'tsx', MAIN];
+  // tsx resolved here, not by the child: a test may run the CLI in a directory without node_modules.
+  return [process.execPath, '--import', import.meta.resolve('tsx'), MAIN];
 }
 
 /** runCairn runs `cairn args...` to completion. */
