@@ -132,7 +132,10 @@ export function decidePacks(
   const maxUnusedAfter = maxUnusedBytes(options.maxUnused, stats.size.used);
   for (const { decision: d, mustCompress } of candidates) {
     const total = d.usedBytes + d.unusedBytes;
-    const unusedAfter = stats.size.unused - stats.size.remove - stats.size.repackrm;
+    // restic computes this in uint64: when repacked duplicates (counted as unused in their packs but not in
+    // size.unused) push it below zero it wraps to a huge value, and repacking goes on. Kept for parity.
+    const diff = stats.size.unused - stats.size.remove - stats.size.repackrm;
+    const unusedAfter = diff < 0 ? Number.POSITIVE_INFINITY : diff;
     if (stats.size.repack + total >= maxRepack) {
       decisions.push({ ...d, action: 'keep', reason: 'repack size limit reached' });
       stats.packs.keep++;
