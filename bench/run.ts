@@ -3,8 +3,9 @@
 // Prints a Markdown table ready to paste and writes everything to .bench-data/results.json.
 //
 //   npm run bench -- [--size large|small] [--only backup|micro|check|prune] [--repeats N] [--no-restore]
+//                    [--bundle DIR]   (a built dist/ folder to measure instead of the current sources)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPORA, prepareCorpus } from './corpus.js';
@@ -13,7 +14,7 @@ import { backupTable, type Row } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, '.bench-data');
-const BUNDLE = join(ROOT, 'dist', 'cairn.mjs');
+const DIST = join(ROOT, 'dist');
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -39,13 +40,24 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** ensureBundle rebuilds dist/ when a source file is newer than the bundle: the bench measures what ships. */
-function ensureBundle(): void {
-  const built = existsSync(BUNDLE) ? statSync(BUNDLE).mtimeMs : 0;
-  if (built >= Math.max(newestMtime(join(ROOT, 'client')), newestMtime(join(ROOT, 'shared')))) return;
-  log('bundle is stale: npm run build');
-  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('build failed');
+/**
+ * bundle returns the cairn.mjs to measure: from --bundle, else dist/ rebuilt when a source file is newer
+ * (the bench measures what ships), copied aside so a rebuild during the run cannot change it.
+ */
+function bundle(): string {
+  const given = option('--bundle');
+  if (given !== undefined) return join(given, 'cairn.mjs');
+  const main = join(DIST, 'cairn.mjs');
+  const built = existsSync(main) ? statSync(main).mtimeMs : 0;
+  if (built < Math.max(newestMtime(join(ROOT, 'client')), newestMtime(join(ROOT, 'shared')))) {
+    log('bundle is stale: npm run build');
+    const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('build failed');
+  }
+  const copy = join(DATA, 'bundles', 'current');
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(DIST, copy, { recursive: true });
+  return join(copy, 'cairn.mjs');
 }
 
 /** runScript runs one benchmark script under tsx and returns its stdout (also echoed). */
@@ -67,12 +79,13 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
 const markdown: string[] = [];
 
 if (wants('backup')) {
-  ensureBundle();
+  const cairnBundle = bundle();
   const corpus = prepareCorpus(DATA, CORPORA[size], log);
   log(`corpus: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(0)} MB in ${corpus.dir}`);
-  const runs: ToolRun[] = await runBackupSuite({ root: DATA, corpusDir: corpus.dir, cairnBundle: BUNDLE, repeats, withRestore, log });
+  const runs: ToolRun[] = await runBackupSuite({ root: DATA, corpusDir: corpus.dir, cairnBundle, repeats, withRestore, log });
   const rows: Row[] = backupTable(runs);
   results.corpus = corpus;
+  results.bundle = cairnBundle;
   results.backup = { runs, rows };
   markdown.push(
     `Corpus: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(0)} MB (\`--size ${size}\`), local repositories, ${repeats} interleaved repeats; median (range).`,

@@ -12,7 +12,8 @@ const requireShim = "import { createRequire as __cairnCreateRequire } from 'node
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: { cairn: 'client/main.ts' },
+  // The encoder worker (shared/repository/encoder-pool.ts) is its own entry: dist/encoder-worker.mjs.
+  entryPoints: { cairn: 'client/main.ts', 'encoder-worker': 'shared/repository/encoder-worker.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -1,8 +1,12 @@
-// Saving blobs: deduplicate against the index and against blobs already on their way, fill one pack per blob
-// type, and upload full packs concurrently with a bound on how many are in flight (which bounds memory).
+// Saving blobs: deduplicate against the index and against blobs already on their way, have them compressed
+// and sealed (by an encoder pool of worker threads when one can be started, else on this thread), fill one
+// pack per blob type in arrival order, and upload full packs concurrently. Memory is bounded: save() waits
+// while too many plaintext bytes are being encoded or a finished pack is waiting for an upload slot.
 // A pack enters the index only after its upload finished: an index never names a pack that is not stored.
+import { availableParallelism } from 'node:os';
 import type { BlobType, Id } from '../core/index.js';
 import { DEFAULT_PACK_SIZE, PackWriter, encodeBlob, type EncodedBlob, type FinishedPack } from './pack-writer.js';
+import { EncoderPool } from './encoder-pool.js';
 import type { MasterIndex } from './master-index.js';
 import type { IndexWriter } from './index-writer.js';
 import type { Repository } from './repository.js';
@@ -12,6 +16,13 @@ export interface BlobWriterOptions {
   readonly packSize?: number;
   /** Uploads in flight at most; each holds one pack in memory. */
   readonly uploads?: number;
+  /**
+   * Worker threads that compress and seal; 0 encodes on the calling thread. Default: one per CPU. Without
+   * a loadable worker script (e.g. in a single-file bundle) blobs are encoded on the calling thread.
+   */
+  readonly encoderThreads?: number;
+  /** Plaintext bytes being encoded at most before save() waits (default 32 MiB). */
+  readonly maxEncodingBytes?: number;
   /** Count what would be stored, but upload nothing (backup --dry-run). */
   readonly dryRun?: boolean;
   /** Called after each pack is stored and indexed. */
@@ -36,12 +47,22 @@ export class BlobWriter {
   private readonly indexWriter: IndexWriter;
   private readonly packSize: number;
   private readonly maxUploads: number;
+  private readonly maxEncodingBytes: number;
+  private readonly threads: number;
   private readonly onPack: BlobWriterOptions['onPack'];
   private readonly dryRun: boolean;
   private readonly open: Record<BlobType, PackWriter | undefined> = { data: undefined, tree: undefined };
   /** Blobs accepted but not yet indexed, keyed by type and ID. */
   private readonly pending = new Set<string>();
+  /** undefined until the first save; null when blobs are encoded on this thread. */
+  private pool: EncoderPool | null | undefined;
+  private readonly encodings = new Set<Promise<void>>();
+  private encodingBytes = 0;
+  /** Finished packs waiting for an upload slot. */
+  private readonly ready: FinishedPack[] = [];
   private readonly uploads = new Set<Promise<void>>();
+  /** save() calls waiting for room; woken whenever an encode or an upload settles. */
+  private waiters: (() => void)[] = [];
   private failure: unknown;
   readonly stats: BlobWriterStats = { dataBlobs: 0, treeBlobs: 0, bytesAdded: 0, plainAdded: 0, packs: 0, bytesUploaded: 0 };
 
@@ -51,6 +72,8 @@ export class BlobWriter {
     this.indexWriter = indexWriter;
     this.packSize = opts.packSize ?? DEFAULT_PACK_SIZE;
     this.maxUploads = opts.uploads ?? 2;
+    this.maxEncodingBytes = opts.maxEncodingBytes ?? 32 * 1024 * 1024;
+    this.threads = opts.encoderThreads ?? availableParallelism();
     this.onPack = opts.onPack;
     this.dryRun = opts.dryRun ?? false;
   }
@@ -61,54 +84,103 @@ export class BlobWriter {
   }
 
   /**
-   * save stores a blob unless it is known. Returns true when it was new. The returned promise also applies
-   * backpressure: it waits while too many uploads are in flight.
+   * save stores a blob unless it is known. Returns true when it was new. `plaintext` is consumed (encoded
+   * or copied) before save returns its promise, so the caller may reuse the buffer at once. The promise
+   * applies backpressure: it waits while too much is being encoded or uploads are saturated. An earlier
+   * failure (encoding or upload) is thrown here.
    */
   async save(type: BlobType, id: Id, plaintext: Uint8Array): Promise<boolean> {
-    if (this.has(type, id)) return false;
-    return this.saveEncoded(encodeBlob(this.repo.key, this.repo.version, type, id, plaintext), plaintext.length);
+    this.throwIfFailed();
+    const key = type + id;
+    if (this.pending.has(key) || this.index.has(type, id)) return false;
+    this.pending.add(key);
+    const pool = (this.pool ??= (this.threads > 0 ? EncoderPool.create(this.repo.key, this.repo.version, this.threads) : undefined) ?? null);
+    if (pool === null) {
+      this.add(encodeBlob(this.repo.key, this.repo.version, type, id, plaintext), plaintext.length);
+    } else {
+      const size = plaintext.length;
+      this.encodingBytes += size;
+      const encoding = pool.encode(type, id, plaintext).then(
+        (blob) => this.add(blob, size),
+        (err: unknown) => void (this.failure ??= err),
+      );
+      const tracked = encoding.finally(() => {
+        this.encodingBytes -= size;
+        this.encodings.delete(tracked);
+        this.wake();
+      });
+      this.encodings.add(tracked);
+    }
+    while (this.failure === undefined && (this.encodingBytes > this.maxEncodingBytes || this.ready.length > 0)) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    this.throwIfFailed();
+    return true;
   }
 
-  /** saveEncoded adds a blob that was already compressed and sealed (e.g. by a worker thread). */
+  /** saveEncoded adds a blob that was already compressed and sealed; false when it is already known. */
   async saveEncoded(blob: EncodedBlob, plainLength: number): Promise<boolean> {
     this.throwIfFailed();
     const key = blob.type + blob.id;
     if (this.pending.has(key) || this.index.has(blob.type, blob.id)) return false;
     this.pending.add(key);
+    this.add(blob, plainLength);
+    while (this.failure === undefined && this.ready.length > 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.throwIfFailed();
+    return true;
+  }
+
+  /** flush waits for every encode, uploads the partly filled packs and waits for every upload; call before writing the index. */
+  async flush(): Promise<void> {
+    while (this.encodings.size > 0) await Promise.all([...this.encodings]);
+    this.throwIfFailed();
+    for (const type of ['data', 'tree'] as const) this.finishPack(type);
+    while (this.ready.length > 0 || this.uploads.size > 0) await Promise.all([...this.uploads]);
+    this.throwIfFailed();
+  }
+
+  /** close stops the encoder threads (idle threads never keep the process alive, but they hold memory). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await pool.close();
+  }
+
+  /** add appends an encoded blob to its type's pack and finishes the pack once it is full. */
+  private add(blob: EncodedBlob, plainLength: number): void {
     const packer = (this.open[blob.type] ??= new PackWriter(blob.type));
     packer.add(blob);
     if (blob.type === 'data') this.stats.dataBlobs++;
     else this.stats.treeBlobs++;
     this.stats.bytesAdded += blob.stored.length;
     this.stats.plainAdded += plainLength;
-    if (packer.size >= this.packSize) await this.finishPack(blob.type);
-    return true;
+    if (packer.size >= this.packSize) this.finishPack(blob.type);
   }
 
-  /** flush uploads the partly filled packs and waits for every upload; call before writing the index. */
-  async flush(): Promise<void> {
-    for (const type of ['data', 'tree'] as const) {
-      if (this.open[type] !== undefined) await this.finishPack(type);
-    }
-    await Promise.all([...this.uploads]);
-    this.throwIfFailed();
-  }
-
-  private async finishPack(type: BlobType): Promise<void> {
+  private finishPack(type: BlobType): void {
     const packer = this.open[type];
     this.open[type] = undefined;
     if (packer === undefined || packer.count === 0) return;
-    while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
-    this.throwIfFailed();
-    const pack = packer.finish(this.repo.key);
-    const upload = this.upload(pack).then(
-      () => void this.uploads.delete(upload),
-      (err: unknown) => {
-        this.uploads.delete(upload);
-        this.failure ??= err;
-      },
-    );
-    this.uploads.add(upload);
+    this.ready.push(packer.finish(this.repo.key));
+    this.startUploads();
+  }
+
+  private startUploads(): void {
+    while (this.uploads.size < this.maxUploads && this.ready.length > 0) {
+      const pack = this.ready.shift()!;
+      const upload = this.upload(pack).then(
+        () => void this.uploads.delete(upload),
+        (err: unknown) => {
+          this.uploads.delete(upload);
+          this.failure ??= err;
+        },
+      );
+      this.uploads.add(upload);
+      void upload.then(() => {
+        this.startUploads();
+        this.wake();
+      });
+    }
   }
 
   private async upload(pack: FinishedPack): Promise<void> {
@@ -124,6 +196,12 @@ export class BlobWriter {
     this.stats.bytesUploaded += pack.bytes.length;
     await this.indexWriter.addPack(pack.id, pack.blobs);
     this.onPack?.({ id: pack.id, size: pack.bytes.length, blobs: pack.blobs.length });
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
   }
 
   private throwIfFailed(): void {

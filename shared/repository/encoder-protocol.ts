@@ -1,0 +1,32 @@
+// The messages between the encoder pool and its worker threads (types only, shared by both sides). A batch
+// travels as one transferred ArrayBuffer each way, with offsets: one allocation and one transfer per batch
+// instead of one per blob, which matters with tens of thousands of small files.
+import type { BlobType, Id } from '../core/index.js';
+
+/** What a worker is started with: the master key's parts and the repository version. */
+export interface EncoderWorkerData {
+  readonly encrypt: Uint8Array;
+  readonly macK: Uint8Array;
+  readonly macR: Uint8Array;
+  readonly version: 1 | 2;
+}
+
+/** Where one blob's bytes sit in a batch's buffer. */
+export interface Span {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** One batch of blobs to encode: the plaintexts back to back in `buffer`. */
+export interface EncodeRequest {
+  readonly batch: number;
+  readonly buffer: ArrayBuffer;
+  readonly jobs: (Span & { readonly type: BlobType; readonly id: Id })[];
+}
+
+/** The answer to one batch: the stored (compressed, sealed) blobs back to back in `buffer`, in request order. */
+export interface EncodeReply {
+  readonly batch: number;
+  readonly buffer: ArrayBuffer;
+  readonly results: ((Span & { readonly uncompressedLength: number }) | { readonly error: string })[];
+}
