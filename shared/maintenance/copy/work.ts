@@ -12,8 +12,8 @@ import type { CopyItem } from './plan.js';
 
 /** Neighbouring blobs closer than this are fetched in one read (the gap is read and dropped). */
 const MAX_GAP = 256 * 1024;
-/** One read spans at most this many bytes (unless a single blob is larger). */
-const MAX_SPAN = 32 * 1024 * 1024;
+/** One read spans at most this many bytes (unless a single blob is larger); 32 MiB measured no faster, only bigger. */
+const MAX_SPAN = 8 * 1024 * 1024;
 /** restic's chunks are ≤ 8 MiB; a tree may be larger, but a claim beyond this is damage. */
 const MAX_BLOB_PLAINTEXT = 1 << 30;
 
