@@ -51,14 +51,20 @@ export function checkPackStructure(checked: CheckedIndex, listing: ReadonlyMap<I
     // are not its blob. (With every entry in range and none overlapping there can be no hole either.) Sizes
     // alone miss this: a moved offset keeps the sum of the lengths.
     const blobsEnd = blobs.reduce((n, b) => n + b.length, 0);
+    // Which of two overlapping entries is wrong cannot be told from the index; the message names both, and
+    // --read-data's comparison with the pack header pins it down.
     let pos = 0;
+    let last: (typeof blobs)[number] | undefined;
     for (const b of blobs) {
       const end = b.offset + b.length;
       let where: string | undefined;
       if (end > actual) where = `beyond the end of the pack (${actual} bytes)`;
       else if (end > blobsEnd) where = 'past the last blob, into the pack header';
-      else if (b.offset < pos) where = 'overlapping the blob before it';
-      else pos = end;
+      else if (b.offset < pos) where = `into ${last!.type} blob ${last!.id.slice(0, 8)} (offset ${last!.offset}, length ${last!.length})`;
+      else {
+        pos = end;
+        last = b;
+      }
       if (where === undefined) continue;
       out.errors.push({
         kind: 'index-entry-invalid',
