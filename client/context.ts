@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { openBackend, type Backend } from '../shared/storage/index.js';
 import { Repository, RepositoryLock, type Identity } from '../shared/repository/index.js';
 import { formatGoTime, localOffsetMinutes } from '../shared/format/index.js';
+import { UsageError } from '../shared/core/index.js';
 import { Printer } from './output/printer.js';
 import { repositoryUrl, resolvePassword, type GlobalOptions } from './globals.js';
 
@@ -32,13 +33,32 @@ export function nowGoTime(now = new Date()): string {
   return formatGoTime(BigInt(ms) * 1_000_000n, localOffsetMinutes(ms));
 }
 
-/** openStorage opens the backend for a URL, with S3 settings from the standard AWS variables. */
+/** retrySetting reads a positive integer from CAIRN_<name> (RESTIC_<name> has no meaning here). */
+function retrySetting(name: string): number | undefined {
+  const raw = process.env[`CAIRN_${name}`];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < (name === 'RETRY_ATTEMPTS' ? 1 : 0)) throw new UsageError(`CAIRN_${name}="${raw}" is not a valid count: use a whole number such as 3`);
+  return n;
+}
+
+/**
+ * openStorage opens the backend for a URL, with S3 settings from the standard AWS variables and the retry
+ * budget from CAIRN_RETRY_ATTEMPTS (attempts per call, default 10) and CAIRN_RETRY_BASE_MS (first backoff,
+ * default 500), so a cron job on a flaky line can be more patient and a test need not wait minutes.
+ */
 export async function openStorage(url: string, printer: Printer): Promise<Backend> {
   const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const maxAttempts = retrySetting('RETRY_ATTEMPTS');
+  const baseDelayMs = retrySetting('RETRY_BASE_MS');
+  // The AWS SDK warns on every start under Node < 22; a cron job's mail should carry only real problems.
+  if (!printer.verbose) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return openBackend(url, {
     s3: { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) },
     retry: {
+      ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+      ...(baseDelayMs !== undefined ? { baseDelayMs } : {}),
       onRetry: (info) => printer.debug(`retrying ${info.operation} after ${info.error instanceof Error ? info.error.message : String(info.error)} (attempt ${info.attempt})`),
     },
   });

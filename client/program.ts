@@ -8,10 +8,11 @@ import { registerRestore } from './commands/restore.js';
 import { registerKey } from './commands/key.js';
 import { registerUnlock } from './commands/unlock.js';
 import { registerBackup } from './commands/backup.js';
-import { registerCopy } from './commands/copy.js';
-import { registerCheck } from './commands/check.js';
 import { registerForget } from './commands/forget.js';
 import { registerPrune } from './commands/prune.js';
+import { registerCopy } from './commands/copy.js';
+import { registerCheck } from './commands/check.js';
+import { configureUsageErrors } from './output/usage-errors.js';
 
 export function buildProgram(): Command {
   const program = new Command('cairn')
@@ -26,14 +27,11 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'more detail, and stack traces on errors')
     .addOption(new Option('--cache-dir <dir>', 'directory for the local cache').hideHelp())
     .addOption(new Option('--no-cache', 'do not use a local cache').hideHelp())
-    .option('--no-lock', 'do not lock the repository (read-only commands only)')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(`cairn: ${str.replace(/^error: /, '')}`) });
+    .option('--no-lock', 'do not lock the repository (read-only commands only)');
 
   for (const register of [registerInit, registerBackup, registerSnapshots, registerLs, registerCat, registerRestore, registerKey, registerUnlock, registerCopy, registerCheck, registerForget, registerPrune]) {
     register(program);
   }
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: (str, write) => write(`cairn: ${str.replace(/^error: /, '')}`) });
+  configureUsageErrors(program);
   return program;
 }

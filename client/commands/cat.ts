@@ -28,8 +28,8 @@ export function registerCat(program: Command): void {
       if (!(TYPES as readonly string[]).includes(type)) throw new UsageError(`cat: unknown type "${type}": use one of ${TYPES.join(', ')}`);
       if (type !== 'config' && type !== 'masterkey' && idArg === undefined) throw new UsageError(`cat ${type} needs an ID`);
       const ctx = commandContext(cmd);
-      await withRepository(ctx, 'shared', async ({ repo }) => {
-        const write = (s: string | Buffer): boolean => process.stdout.write(s);
+      await withRepository(ctx, 'shared', async ({ repo, printer }) => {
+        const write = (s: string | Buffer): void => printer.raw(s);
         const id = idArg ?? '';
         const fileTypes: Record<string, FileType> = { index: 'index', key: 'keys', lock: 'locks', pack: 'data' };
         switch (type) {

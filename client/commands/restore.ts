@@ -46,7 +46,7 @@ export function registerRestore(program: Command): void {
         target,
         select,
         owners: process.getuid?.() === 0,
-        onProgress: (_f, done, total) => printer.status(`restored ${formatBytes(done)} of ${formatBytes(total)}`),
+        onProgress: (done, total) => printer.status(`restored ${formatBytes(done)} of ${formatBytes(total)}`),
         onError: (path, err) => printer.log('error', `${path}: ${(err as Error).message}`),
       });
       let verifyErrors = 0;

@@ -2,6 +2,15 @@
 // progress to stderr; -q keeps only errors, so cron mails only when something went wrong.
 import type { LogLevel, Reporter } from '../../shared/core/index.js';
 
+// When stdout's reader goes away (`cairn ls latest | head`), Node raises EPIPE as an unhandled 'error'
+// event and dies with a stack trace. Exiting at once instead would skip the lock release in
+// withRepository, so further output is dropped and the command ends normally, leaving the repository tidy.
+let stdoutClosed = false;
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') stdoutClosed = true;
+  else throw err;
+});
+
 export interface PrinterOptions {
   readonly json: boolean;
   readonly quiet: boolean;
@@ -75,8 +84,14 @@ export class Printer implements Reporter {
     this.progressShown = false;
   }
 
-  private write(stream: NodeJS.WriteStream, text: string): void {
+  /** raw writes bytes or text to stdout as they are (`cat blob`, `cat pack`), in any mode. */
+  raw(data: string | Uint8Array): void {
+    this.write(process.stdout, data);
+  }
+
+  private write(stream: NodeJS.WriteStream, text: string | Uint8Array): void {
     this.clearStatus();
+    if (stream === process.stdout && stdoutClosed) return;
     stream.write(text);
   }
 }

@@ -1,15 +1,32 @@
-// Restore, step two: fill the files. Blobs are fetched pack by pack (one ranged read covers neighbouring
+// Restore, step three: fill the files. Blobs are fetched pack by pack (one ranged read covers neighbouring
 // blobs), each blob is decrypted and verified once and written at every place it occurs, so shared chunks
-// cost one download. A few packs are in flight at once; file handles are opened on demand and closed
-// when their last blob is written.
-import { open as openFile, type FileHandle } from 'node:fs/promises';
-import { CorruptDataError, type Id } from '../../shared/core/index.js';
+// cost one download. A few packs are in flight at once, so reading overlaps decoding.
+//
+// Writes are synchronous: they land in the page cache at memory speed, and a thread-pool round trip per
+// write would cost more than the copy (see create.ts). File descriptors are opened on demand, closed after
+// a file's last blob, and capped, so a snapshot whose files straddle many packs cannot run out of them.
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { CorruptDataError, PackCorruptError, StorageError, type Id } from '../../shared/core/index.js';
 import { decodeBlob, type BlobLocation, type MasterIndex, type Repository } from '../../shared/repository/index.js';
 
 export interface FileToFill {
-  /** Where the file is written on disk. */
+  /** The file's path in the snapshot, for messages. */
+  readonly path: string;
+  /** Where the file is written on disk (it exists, with its final size). */
   readonly target: string;
   readonly content: readonly Id[];
+}
+
+export interface FillOptions {
+  /** Packs read at once. @default 4 */
+  readonly parallel?: number;
+  /** Called after each write with the bytes written. */
+  readonly onBytes?: (bytes: number) => void;
+  /**
+   * Called when a pack cannot be read or its blobs do not verify; `files` are the snapshot paths left incomplete.
+   * The other packs are still restored.
+   */
+  readonly onPackError: (err: PackCorruptError, files: string[]) => void;
 }
 
 interface Placement {
@@ -25,24 +42,26 @@ interface NeededBlob {
 
 /** Blobs closer than this in a pack are fetched in one read rather than two. */
 const MAX_GAP = 1024 * 1024;
+/** Open file descriptors kept between writes; beyond this the least recently used is closed. */
+const MAX_OPEN_FILES = 256;
 
 function plainLength(loc: BlobLocation): number {
   return loc.uncompressedLength > 0 ? loc.uncompressedLength : loc.length - 32;
 }
 
-export interface FillProgress {
-  (bytesWritten: number): void;
-}
-
-/** fillFiles writes the content of every file (which must already exist on disk). */
-export async function fillFiles(repo: Repository, index: MasterIndex, files: readonly FileToFill[], onBytes: FillProgress, parallel = 4): Promise<void> {
+/**
+ * fillFiles writes the content of every file and returns how many packs failed. A blob missing from the
+ * index throws before anything is written (the snapshot needs `cairn check`); local write errors such as a
+ * full disk throw at once, since every later write would fail the same way.
+ */
+export async function fillFiles(repo: Repository, index: MasterIndex, files: readonly FileToFill[], opts: FillOptions): Promise<number> {
   const byPack = new Map<Id, Map<Id, NeededBlob>>();
   const remaining = new Array<number>(files.length).fill(0);
   files.forEach((file, fileNo) => {
     let offset = 0;
     for (const id of file.content) {
       const loc = index.lookup('data', id);
-      if (loc === undefined) throw new CorruptDataError(`data blob ${id.slice(0, 8)} of ${file.target} is not in the index: run \`cairn check\``);
+      if (loc === undefined) throw new CorruptDataError(`data blob ${id.slice(0, 8)} of ${file.path} is not in the index: run \`cairn check\``);
       let blobs = byPack.get(loc.packId);
       if (blobs === undefined) byPack.set(loc.packId, (blobs = new Map()));
       let needed = blobs.get(id);
@@ -53,48 +72,58 @@ export async function fillFiles(repo: Repository, index: MasterIndex, files: rea
     }
   });
 
-  const handles = new Map<number, Promise<FileHandle>>();
-  const handle = (fileNo: number): Promise<FileHandle> => {
-    let h = handles.get(fileNo);
-    if (h === undefined) handles.set(fileNo, (h = openFile(files[fileNo]!.target, 'r+')));
-    return h;
-  };
-  const written = async (fileNo: number): Promise<void> => {
-    if (--remaining[fileNo]! === 0) {
-      const h = handles.get(fileNo);
-      handles.delete(fileNo);
-      if (h) await (await h).close();
-    }
-  };
-
+  const fds = new FdCache(MAX_OPEN_FILES);
   const packs = [...byPack.entries()];
+  let failed = 0;
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < packs.length) {
       const [packId, blobs] = packs[next++]!;
       const sorted = [...blobs.values()].sort((a, b) => a.loc.offset - b.loc.offset);
       for (const group of groupNearby(sorted)) {
-        const start = group[0]!.loc.offset;
-        const last = group[group.length - 1]!;
-        const bytes = await repo.backend.read('data', packId, { offset: start, length: last.loc.offset + last.loc.length - start });
-        for (const blob of group) {
-          const stored = bytes.subarray(blob.loc.offset - start, blob.loc.offset - start + blob.loc.length);
-          const plain = decodeBlob(repo, blob.loc, blob.id, stored);
-          for (const place of blob.places) {
-            const h = await handle(place.file);
-            await h.write(plain, 0, plain.length, place.offset);
-            onBytes(plain.length);
-            await written(place.file);
-          }
+        let plains: Buffer[];
+        try {
+          plains = await readGroup(repo, packId, group);
+        } catch (err) {
+          failed++;
+          const affected = new Set([...blobs.values()].flatMap((b) => b.places.map((p) => files[p.file]!.path)));
+          opts.onPackError(asPackError(packId, err), [...affected].sort());
+          break;
         }
+        group.forEach((blob, i) => {
+          const plain = plains[i]!;
+          for (const place of blob.places) {
+            const fd = fds.get(place.file, files[place.file]!.target);
+            for (let done = 0; done < plain.length; ) done += writeSync(fd, plain, done, plain.length - done, place.offset + done);
+            opts.onBytes?.(plain.length);
+            if (--remaining[place.file]! === 0) fds.close(place.file);
+          }
+        });
       }
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(parallel, packs.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(opts.parallel ?? 4, packs.length) }, worker));
   } finally {
-    for (const h of handles.values()) await (await h).close().catch(() => undefined);
+    fds.closeAll();
   }
+  return failed;
+}
+
+/** readGroup fetches one stretch of a pack and returns the verified plaintext of each blob in it. */
+async function readGroup(repo: Repository, packId: Id, group: NeededBlob[]): Promise<Buffer[]> {
+  const start = group[0]!.loc.offset;
+  const last = group[group.length - 1]!;
+  const bytes = await repo.backend.read('data', packId, { offset: start, length: last.loc.offset + last.loc.length - start });
+  return group.map((blob) => decodeBlob(repo, blob.loc, blob.id, bytes.subarray(blob.loc.offset - start, blob.loc.offset - start + blob.loc.length)));
+}
+
+/** Damage (bad MAC, wrong hash, short file) names the pack; other failures keep their own message too. */
+function asPackError(packId: Id, err: unknown): PackCorruptError {
+  if (err instanceof PackCorruptError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const damaged = err instanceof CorruptDataError || (err instanceof StorageError && !err.transient);
+  return new PackCorruptError(packId, damaged ? message : `cannot be read (${message})`, { cause: err });
 }
 
 function groupNearby(sorted: NeededBlob[]): NeededBlob[][] {
@@ -111,4 +140,36 @@ function groupNearby(sorted: NeededBlob[]): NeededBlob[][] {
   }
   if (current.length > 0) groups.push(current);
   return groups;
+}
+
+/** Open descriptors by file number, least recently used first (a Map keeps insertion order). */
+class FdCache {
+  private readonly open = new Map<number, number>();
+
+  constructor(private readonly limit: number) {}
+
+  get(file: number, path: string): number {
+    const fd = this.open.get(file);
+    if (fd !== undefined) {
+      this.open.delete(file);
+      this.open.set(file, fd);
+      return fd;
+    }
+    if (this.open.size >= this.limit) this.close(this.open.keys().next().value!);
+    // O_NOFOLLOW: the file was just created by us; a symlink here now means someone swapped it.
+    const opened = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
+    this.open.set(file, opened);
+    return opened;
+  }
+
+  close(file: number): void {
+    const fd = this.open.get(file);
+    if (fd === undefined) return;
+    this.open.delete(file);
+    closeSync(fd);
+  }
+
+  closeAll(): void {
+    for (const file of [...this.open.keys()]) this.close(file);
+  }
 }

@@ -1,6 +1,6 @@
 // Keys: each key file wraps the one master key under a password. Opening tries the files in turn (restic
 // stops after 20); adding a password writes another key file around the same master key.
-import { WrongPasswordError, CorruptDataError, UsageError, type Id } from '../core/index.js';
+import { WrongPasswordError, CorruptDataError, UsageError, hashId, type Id } from '../core/index.js';
 import { openKeyFile, createKeyFile, type MasterKey, type KeyFile } from '../crypto/index.js';
 import type { Backend } from '../storage/index.js';
 
@@ -12,7 +12,13 @@ export interface FoundKey {
   readonly masterKey: MasterKey;
 }
 
-/** findKey returns the first key file that the password opens, trying `hint` first. */
+/**
+ * findKey returns the first key file that the password opens, trying `hint` first. A key file whose bytes
+ * no longer hash to its name is damaged: when no key opens and every key tried was damaged, the password
+ * could not even be tested, so the error is CorruptDataError naming the file rather than "wrong password"
+ * (which would send the user hunting for another password). Otherwise WrongPasswordError, naming any
+ * damaged key file too.
+ */
 export async function findKey(backend: Backend, password: string, hint?: string): Promise<FoundKey> {
   const names: string[] = [];
   for await (const f of backend.list('keys')) names.push(f.name);
@@ -22,22 +28,25 @@ export async function findKey(backend: Backend, password: string, hint?: string)
     if (match.length === 1) names.unshift(...names.splice(names.indexOf(match[0]!), 1));
   }
   if (names.length === 0) throw new CorruptDataError(`${backend.location} has no key files: the repository is damaged or incomplete`);
-  let damaged: Error | undefined;
-  for (const keyId of names.slice(0, MAX_KEYS_TRIED)) {
+  const tried = names.slice(0, MAX_KEYS_TRIED);
+  const damaged: string[] = [];
+  for (const keyId of tried) {
+    const bytes = await backend.read('keys', keyId);
     try {
-      const masterKey = await openKeyFile(await backend.read('keys', keyId), password);
-      return { keyId, masterKey };
+      // A key that opens is accepted even if damaged elsewhere (e.g. its host name): the MAC proved it.
+      return { keyId, masterKey: await openKeyFile(bytes, password) };
     } catch (err) {
-      if (err instanceof WrongPasswordError) continue;
-      if (err instanceof CorruptDataError) {
-        // A damaged key file must not hide a good one behind it.
-        damaged = new CorruptDataError(`key file ${keyId.slice(0, 8)} is damaged: ${err.message}`, { cause: err });
-        continue;
-      }
-      throw err;
+      if (!(err instanceof WrongPasswordError) && !(err instanceof CorruptDataError)) throw err;
+      if (err instanceof CorruptDataError || hashId(bytes) !== keyId) damaged.push(keyId.slice(0, 8));
     }
   }
-  if (damaged !== undefined && names.length === 1) throw damaged;
+  if (damaged.length === tried.length) {
+    throw new CorruptDataError(
+      `key file${damaged.length > 1 ? 's' : ''} ${damaged.join(', ')} of ${backend.location} ${damaged.length > 1 ? 'are' : 'is'} damaged ` +
+        '(content does not match the file name), so the password cannot be checked: restore keys/ from a copy of the repository',
+    );
+  }
+  if (damaged.length > 0) throw new WrongPasswordError(`wrong password, or its key file is damaged (${damaged.join(', ')} does not match its name): none of the repository keys opens with this password`);
   throw new WrongPasswordError();
 }
 
