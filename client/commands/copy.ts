@@ -29,9 +29,11 @@ export function registerCopy(program: Command): void {
     const source = await openSecondaryRepo(flags, ctx.printer);
     try {
       // restic's --no-lock spares only the source; the target is written, so it is always locked.
-      const targetCtx = { ...ctx, globals: { ...ctx.globals, noLock: false } };
+      // (commander stores --no-lock as `lock: false`; both spellings are honoured.)
+      const skipSourceLock = ctx.globals.noLock === true || (ctx.globals as { lock?: boolean }).lock === false;
+      const targetCtx = { ...ctx, globals: { ...ctx.globals, noLock: false, lock: true } };
       await withRepository(targetCtx, 'shared', async ({ repo: target, printer, identity }) => {
-        const lock = ctx.globals.noLock ? undefined : await RepositoryLock.acquire(source.repo, { ...identity, exclusive: false });
+        const lock = skipSourceLock ? undefined : await RepositoryLock.acquire(source.repo, { ...identity, exclusive: false });
         lock?.startRefresh((err) => printer.warn(`could not refresh the source lock: ${(err as Error).message}`));
         try {
           const job = createCopyJob(target);

@@ -9,7 +9,8 @@ import { cairnOk, runCairn } from '../../support/cli.js';
 import { cheapenKeys, createResticRepo, runRestic, RESTIC_PASSWORD, type ResticRepo } from '../../support/restic.js';
 import { compareTrees } from '../../support/tree-compare.js';
 import { tempDir } from '../../support/tmp.js';
-import { listRepoFiles, writeTree } from '../../shared/maintenance/copy/fixtures.js';
+import { listRepoFiles, openRepo, writeTree } from '../../shared/maintenance/copy/fixtures.js';
+import { RepositoryLock } from '../../../shared/repository/index.js';
 
 const CAIRN_PASSWORD = 'cairn-side';
 
@@ -105,5 +106,22 @@ describe('cairn copy (CLI)', () => {
     assert.match(lines[0]!, /wrong password for the source repository/);
     assert.equal(r.stdout, '');
     assert.deepEqual(listRepoFiles(target), files);
+  });
+
+  it('takes a shared lock on the source: an exclusive lock there stops it, unless --no-lock', async () => {
+    const target = join(tempDir(), 'cairn');
+    await cairnOk(['-r', target, 'init'], { env: { CAIRN_PASSWORD } });
+    cheapenKeys(target, CAIRN_PASSWORD);
+    const lock = await RepositoryLock.acquire(await openRepo(restic.repo, RESTIC_PASSWORD), { hostname: 'pruner', username: 'x', pid: 1, exclusive: true });
+    try {
+      const env = { CAIRN_PASSWORD, CAIRN_FROM_PASSWORD: RESTIC_PASSWORD };
+      const locked = await runCairn(['-r', target, 'copy', '--from-repo', restic.repo], { env });
+      assert.equal(locked.code, 1);
+      assert.match(locked.stderr, /locked/i);
+      assert.equal(runRestic(target, ['list', 'locks'], CAIRN_PASSWORD).trim(), '', 'the target lock is released on failure');
+      assert.match(await cairnOk(['-r', target, '--no-lock', 'copy', '--from-repo', restic.repo], { env }), /copied 2 snapshots/);
+    } finally {
+      await lock.release();
+    }
   });
 });
