@@ -19,15 +19,22 @@ export function formatTable(header: string[], rows: string[][]): string {
   return [line(header), rule, ...rows.map(line), rule].join('\n');
 }
 
-/** permissionString renders a Go FileMode like `ls -l` (drwxr-xr-x). */
+// Go's os.FileMode bits from the top down, with the letter FileMode.String() prints for each.
+const GO_MODE_LETTERS = 'dalTLDpSugct?';
+
+/**
+ * permissionString renders a node's Go FileMode as Go's FileMode.String() does (what restic's `ls`
+ * prints): one letter per set type or special bit (`d`, `L`, `t` for sticky, `u`/`g` for set-id…), or
+ * `-` when none is set, then rwx for owner, group and others — e.g. `dtrwxrwxrwx` for /tmp.
+ */
 export function permissionString(node: TreeNode): string {
-  const kind: Record<string, string> = { dir: 'd', symlink: 'L', dev: 'D', chardev: 'c', fifo: 'p', socket: 'S', file: '-' };
-  const perm = (node.mode ?? 0) & 0o777;
-  let s = kind[node.type] ?? '?';
-  for (let shift = 6; shift >= 0; shift -= 3) {
-    const bits = (perm >> shift) & 7;
-    s += (bits & 4 ? 'r' : '-') + (bits & 2 ? 'w' : '-') + (bits & 1 ? 'x' : '-');
+  const mode = node.mode ?? 0;
+  let s = '';
+  for (let i = 0; i < GO_MODE_LETTERS.length; i++) {
+    if (Math.floor(mode / 2 ** (31 - i)) % 2 === 1) s += GO_MODE_LETTERS[i];
   }
+  if (s === '') s = '-';
+  for (let bit = 8; bit >= 0; bit--) s += (mode >> bit) & 1 ? 'rwxrwxrwx'[8 - bit] : '-';
   return s;
 }
 
