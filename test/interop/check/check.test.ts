@@ -22,6 +22,8 @@ let snap1: Id;
 let snap2: Id;
 /** Data packs written by the second backup only: their blobs belong to snapshot 2 alone. */
 let packs2: Id[];
+/** Packs written by the first backup: its tree pack (snapshot 1 only) and data packs (shared by both). */
+let packs1: Id[];
 let copies = 0;
 
 function listPacks(repo: string): Id[] {
@@ -79,6 +81,7 @@ before(() => {
   write('b.bin', 2_500_000);
   restic.run(['backup', '-q', '--pack-size', '4', src]);
   const before2 = new Set(listPacks(restic.repo));
+  packs1 = [...before2];
   write('c.bin', 5_000_000);
   restic.run(['backup', '-q', '--pack-size', '4', src]);
   packs2 = listPacks(restic.repo).filter((p) => !before2.has(p) && statSync(packPath(restic.repo, p)).size > 1_000_000);
@@ -130,6 +133,30 @@ describe('check on damaged copies', () => {
     assert.deepEqual(blob.snapshots, [snap2]);
     assert.match(blob.message, new RegExp(`pack ${pack.slice(0, 8)}: data blob ${blob.blob!.slice(0, 8)} at offset 0 is damaged`));
     assert.equal(resticCheckFails(repo, ['--read-data']), true);
+  });
+
+  test('damage to what both snapshots share names both; a damaged tree is found without --read-data', async () => {
+    const repo = copyRepo();
+    const flip = (pack: Id, at: number): void => {
+      const file = packPath(repo, pack);
+      chmodSync(file, 0o600);
+      const bytes = readFileSync(file);
+      bytes[at] = bytes[at]! ^ 0x01;
+      writeFileSync(file, bytes);
+    };
+    const bySize = [...packs1].sort((a, b) => statSync(packPath(repo, a)).size - statSync(packPath(repo, b)).size);
+    flip(bySize[bySize.length - 1]!, 20); // a data pack: a.bin or b.bin, in both snapshots
+    const read = await check(repo, { readData: true });
+    const data = read.errors.find((e) => e.kind === 'blob-damaged' && e.blobType === 'data');
+    assert.deepEqual(data?.snapshots, [snap1, snap2].sort());
+    assert.equal(resticCheckFails(repo, ['--read-data']), true);
+    // A damaged tree hides what lies below it, so the tree comes second.
+    flip(bySize[0]!, 20); // the small pack: trees of the first snapshot only
+    const plain = await check(repo, { readData: false });
+    const tree = plain.errors.find((e) => e.kind === 'tree-unreadable');
+    assert.ok(tree, JSON.stringify(plain.errors));
+    assert.deepEqual(tree.snapshots, [snap1]);
+    assert.equal(resticCheckFails(repo, []), true);
   });
 
   test('a missing pack is an error without --read-data, naming the snapshots that lose data', async () => {
