@@ -12,6 +12,8 @@ import { registerForget } from './commands/forget.js';
 import { registerPrune } from './commands/prune.js';
 import { registerCopy } from './commands/copy.js';
 import { registerCheck } from './commands/check.js';
+import { registerRemote } from './commands/remote.js';
+import { registerStatus } from './commands/status.js';
 import { configureUsageErrors } from './output/usage-errors.js';
 
 export function buildProgram(): Command {
@@ -29,7 +31,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--no-cache', 'do not use a local cache').hideHelp())
     .option('--no-lock', 'do not lock the repository (read-only commands only)');
 
-  for (const register of [registerInit, registerBackup, registerSnapshots, registerLs, registerCat, registerRestore, registerKey, registerUnlock, registerCopy, registerCheck, registerForget, registerPrune]) {
+  for (const register of [registerInit, registerBackup, registerSnapshots, registerLs, registerCat, registerRestore, registerKey, registerUnlock, registerCopy, registerCheck, registerForget, registerPrune, registerRemote, registerStatus]) {
     register(program);
   }
   configureUsageErrors(program);
