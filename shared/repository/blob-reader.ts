@@ -1,6 +1,8 @@
 // Reading a blob: find it in the index, fetch just its bytes from its pack, verify the MAC, decrypt,
 // decompress, and check that the plaintext hashes to the blob's ID. A blob stored in several packs is
-// tried in each before giving up, as restic does.
+// tried in each before giving up, as restic does. Readers may pass the index of packs marked for deletion
+// as a fallback: a snapshot written by a backup that deduplicated against a since-marked pack stays
+// readable until the next prune recovers that pack.
 import { CorruptDataError, hashId, type BlobType, type Id } from '../core/index.js';
 import { open } from '../crypto/index.js';
 import { zstdDecompress } from '../compression/index.js';
@@ -18,9 +20,12 @@ export function decodeBlob(repo: Repository, loc: Pick<BlobLocation, 'uncompress
   return plain;
 }
 
-/** readBlob returns the verified plaintext of a blob, or throws naming the blob and its pack. */
-export async function readBlob(repo: Repository, index: MasterIndex, type: BlobType, id: Id): Promise<Buffer> {
-  const locations = index.lookupAll(type, id);
+/**
+ * readBlob returns the verified plaintext of a blob, or throws naming the blob and its pack. Live locations
+ * are tried first, then those in `fallback` (marked packs, see LoadedIndex.marked).
+ */
+export async function readBlob(repo: Repository, index: MasterIndex, type: BlobType, id: Id, fallback?: MasterIndex): Promise<Buffer> {
+  const locations = fallback ? [...index.lookupAll(type, id), ...fallback.lookupAll(type, id)] : index.lookupAll(type, id);
   if (locations.length === 0) throw new CorruptDataError(`${type} blob ${id.slice(0, 8)} is not in the index: run \`cairn check\``);
   let lastError: unknown;
   for (const loc of locations) {

@@ -5,7 +5,7 @@ export { readBlob, decodeBlob } from './blob-reader.js';
 export { BlobWriter, type BlobWriterOptions, type BlobWriterStats } from './blob-writer.js';
 export { PackWriter, encodeBlob, DEFAULT_PACK_SIZE, type EncodedBlob, type FinishedPack } from './pack-writer.js';
 export { IndexWriter, toIndexPack, maxBlobsPerIndex } from './index-writer.js';
-export { loadIndex, loadIndexFile, type LoadedIndex } from './index-loader.js';
+export { loadIndex, loadIndexFile, splitIndexFiles, laterMark, type LoadedIndex, type IndexView, type IndexViewMarked } from './index-loader.js';
 export { MasterIndex, type BlobLocation } from './master-index.js';
 export {
   loadSnapshot,
@@ -19,4 +19,4 @@ export {
   type SnapshotFilter,
 } from './snapshots.js';
 export { loadTree, walkTree, type WalkEntry } from './trees.js';
-export { RepositoryLock, loadLocks, removeLocks, isStale, LOCK_STALE_MS, LOCK_REFRESH_MS, type LockOptions, type LockEntry } from './lock.js';
+export { RepositoryLock, loadLocks, removeLocks, isStale, LOCK_STALE_MS, LOCK_REFRESH_MS, LOCK_SAFE_GAP_MS, LOCK_DELETE_WINDOW_MS, type LockOptions, type LockEntry } from './lock.js';

@@ -2,17 +2,36 @@
 // shared locks; an exclusive one (restic's prune, check) with none. A lock is refreshed every 5 minutes by
 // writing a new file and removing the old one; one older than 30 minutes, or from a dead process on this
 // host, is stale and is ignored here (restic 0.14 is stricter and still refuses until `unlock`).
+// cairn's locks also record when their session began (`cairn_session_start`, kept across refreshes) and,
+// on the maintenance lease, a maintainer flag: two-phase prune reads both. A holder notices when its own
+// heartbeat came too late (suspended laptop, lost network): others may have judged the lock stale
+// meanwhile, so a backup must re-validate what it deduplicated before writing its snapshot.
 import { CorruptDataError, RepositoryLockedError, type Id } from '../core/index.js';
 import { encodeLockFile, decodeLockFile, formatGoTime, parseGoTime, localOffsetMinutes, type LockFile } from '../format/index.js';
 import type { Identity, Repository } from './repository.js';
 
 export const LOCK_STALE_MS = 30 * 60 * 1000;
 export const LOCK_REFRESH_MS = 5 * 60 * 1000;
+/**
+ * A holder whose successful refreshes are further apart than this assumes others may have seen its lock as
+ * stale. Half the stale age: room for a prune whose clock runs ahead of ours (maintainers abort beyond 5
+ * minutes of skew) and for a refresh write that takes a while.
+ */
+export const LOCK_SAFE_GAP_MS = LOCK_STALE_MS / 2;
+/**
+ * A maintainer deletes packs only within this long after it listed the locks (and lists them again
+ * otherwise). A holder whose lock may have gone stale refreshes it and then waits this long before it
+ * checks what survived: every deletion decided while its lock looked stale has happened by then, and
+ * every later decision sees its lock live again.
+ */
+export const LOCK_DELETE_WINDOW_MS = 60 * 1000;
 /** restic waits this long after writing its lock before re-checking for a competitor. */
 const RECHECK_DELAY_MS = 200;
 
 export interface LockOptions extends Identity {
   readonly exclusive: boolean;
+  /** A maintenance lease: conflicts with any other live maintainer's lease (one maintainer at a time). */
+  readonly maintainer?: boolean;
   readonly now?: () => Date;
   /** Tells whether a PID on this host is alive; injectable for tests. */
   readonly isAlive?: (pid: number) => boolean;
@@ -63,22 +82,52 @@ export class RepositoryLock {
   private current: Id;
   private timer: NodeJS.Timeout | undefined;
   private released = false;
+  /** Go time of the session's start, written into every lock file of this session. */
+  readonly sessionStart: string;
+  /** Time (ms) written into the newest lock file that was stored successfully. */
+  private lastOkMs: number;
+  /** A refresh came later than LOCK_SAFE_GAP_MS after the previous one, since acknowledgeStale. */
+  private gapSeen = false;
+  /** Refreshes run one at a time (the heartbeat and an explicit refresh must not race on `current`). */
+  private chain: Promise<void> = Promise.resolve();
 
-  private constructor(repo: Repository, opts: LockOptions, id: Id) {
+  private constructor(repo: Repository, opts: LockOptions, id: Id, sessionStart: string, writtenAtMs: number) {
     this.repo = repo;
     this.opts = opts;
     this.current = id;
+    this.sessionStart = sessionStart;
+    this.lastOkMs = writtenAtMs;
   }
 
   get id(): Id {
     return this.current;
   }
 
+  /**
+   * mayHaveGoneStale tells whether others may have judged this lock stale at some moment since the last
+   * acknowledgeStale: a refresh gap above LOCK_SAFE_GAP_MS was seen, or the newest lock file is that old now.
+   */
+  mayHaveGoneStale(now: Date = this.clock()): boolean {
+    return this.gapSeen || now.getTime() - this.lastOkMs > LOCK_SAFE_GAP_MS;
+  }
+
+  /** acknowledgeStale clears the gap flag; call right after a successful refresh, before re-validating. */
+  acknowledgeStale(): void {
+    this.gapSeen = false;
+  }
+
+  private clock(): Date {
+    return (this.opts.now ?? (() => new Date()))();
+  }
+
   /** acquire writes our lock after checking for conflicts, then checks again (the race restic guards against). */
   static async acquire(repo: Repository, opts: LockOptions): Promise<RepositoryLock> {
     const now = opts.now ?? (() => new Date());
     await RepositoryLock.checkConflicts(repo, opts, now(), undefined);
-    const id = await repo.saveJson('locks', encodeLockFile(RepositoryLock.lockFile(opts, now())));
+    // The session starts before anything of the repository is read under this lock.
+    const started = now();
+    const sessionStart = goNow(started);
+    const id = await repo.saveJson('locks', encodeLockFile(RepositoryLock.lockFile(opts, started, sessionStart)));
     await new Promise((r) => setTimeout(r, RECHECK_DELAY_MS));
     try {
       await RepositoryLock.checkConflicts(repo, opts, now(), id);
@@ -86,31 +135,43 @@ export class RepositoryLock {
       await repo.backend.remove('locks', id);
       throw err;
     }
-    return new RepositoryLock(repo, opts, id);
+    return new RepositoryLock(repo, opts, id, sessionStart, started.getTime());
   }
 
-  private static lockFile(opts: LockOptions, at: Date): LockFile {
+  private static lockFile(opts: LockOptions, at: Date, sessionStart: string): LockFile {
     const lock: LockFile = { time: goNow(at), exclusive: opts.exclusive, hostname: opts.hostname, username: opts.username, pid: opts.pid ?? process.pid };
     if (opts.uid !== undefined) lock.uid = opts.uid;
     if (opts.gid !== undefined) lock.gid = opts.gid;
+    lock.cairn_session_start = sessionStart;
+    if (opts.maintainer) lock.cairn_maintainer = true;
     return lock;
   }
 
   private static async checkConflicts(repo: Repository, opts: LockOptions, now: Date, own: Id | undefined): Promise<void> {
     for (const { id, lock } of await loadLocks(repo)) {
       if (id === own) continue;
-      if (!opts.exclusive && !lock.exclusive) continue;
+      const maintainers = opts.maintainer === true && lock.cairn_maintainer === true;
+      if (!opts.exclusive && !lock.exclusive && !maintainers) continue;
       if (isStale(lock, now, opts.hostname, opts.isAlive)) continue;
       throw new RepositoryLockedError(lock.hostname, lock.pid, lock.time, lock.exclusive);
     }
   }
 
-  /** refresh replaces the lock file with one carrying the current time. */
-  async refresh(): Promise<void> {
+  /** refresh replaces the lock file with one carrying the current time (and the same session start). */
+  refresh(): Promise<void> {
+    const run = this.chain.then(() => this.refreshNow());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refreshNow(): Promise<void> {
     if (this.released) return;
-    const now = (this.opts.now ?? (() => new Date()))();
+    const now = this.clock();
     const old = this.current;
-    this.current = await this.repo.saveJson('locks', encodeLockFile(RepositoryLock.lockFile(this.opts, now)));
+    this.current = await this.repo.saveJson('locks', encodeLockFile(RepositoryLock.lockFile(this.opts, now, this.sessionStart)));
+    // Judged by the time the file carries, which is what others compare against their clock.
+    if (now.getTime() - this.lastOkMs > LOCK_SAFE_GAP_MS) this.gapSeen = true;
+    this.lastOkMs = Math.max(this.lastOkMs, now.getTime());
     await this.repo.backend.remove('locks', old);
   }
 
@@ -124,6 +185,7 @@ export class RepositoryLock {
     if (this.released) return;
     this.released = true;
     if (this.timer) clearInterval(this.timer);
+    await this.chain;
     await this.repo.backend.remove('locks', this.current);
   }
 }

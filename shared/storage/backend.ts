@@ -11,6 +11,11 @@ export const FILE_TYPES: readonly FileType[] = ['config', 'keys', 'locks', 'snap
 export interface FileInfo {
   readonly name: string;
   readonly size: number;
+  /**
+   * When the storage last wrote the object, by the storage's own clock (local: mtime; S3: LastModified,
+   * whole seconds). Optional: only `stat` fills it, for the maintenance lease's clock-skew check.
+   */
+  readonly mtime?: Date;
 }
 
 export interface ByteRange {

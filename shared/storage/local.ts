@@ -96,7 +96,8 @@ export class LocalBackend implements Backend {
   async stat(type: FileType, name: string): Promise<FileInfo> {
     const path = join(this.root, objectPath(type, name));
     try {
-      return { name, size: (await stat(path)).size };
+      const st = await stat(path);
+      return { name, size: st.size, mtime: st.mtime };
     } catch (err) {
       throw localError(err, 'stat', path);
     }
@@ -108,7 +109,7 @@ export class LocalBackend implements Backend {
         if (err instanceof StorageError && err.code === 'NOT_FOUND') return undefined;
         throw err;
       });
-      if (info) yield info;
+      if (info) yield { name: info.name, size: info.size };
       return;
     }
     const top = join(this.root, type);

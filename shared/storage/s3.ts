@@ -99,7 +99,7 @@ export class S3Backend implements Backend {
     const key = this.key(type, name);
     try {
       const out = await this.client.send(new this.sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { name, size: out.ContentLength ?? 0 };
+      return { name, size: out.ContentLength ?? 0, ...(out.LastModified ? { mtime: out.LastModified } : {}) };
     } catch (err) {
       throw s3Error(err, this.ctx('HeadObject', type, name));
     }
@@ -111,7 +111,7 @@ export class S3Backend implements Backend {
         if (err instanceof StorageError && err.code === 'NOT_FOUND') return undefined;
         throw err;
       });
-      if (info) yield info;
+      if (info) yield { name: info.name, size: info.size };
       return;
     }
     // Recursive by key prefix: `data/` covers every `data/XX/` (and legacy packs directly under `data/`).
