@@ -16,7 +16,8 @@ export function registerKey(program: Command): void {
       await withRepository(ctx, 'shared', async ({ repo, printer }) => {
         const keys = await listKeys(repo.backend);
         if (printer.json) {
-          printer.jsonLine(keys.map((k) => ({ current: k.id === repo.keyId, id: k.id, userName: k.username, hostName: k.hostname, created: k.created })));
+          // restic's shape exactly: short ID, local time without zone.
+          printer.jsonLine(keys.map((k) => ({ current: k.id === repo.keyId, id: shortId(k.id), userName: k.username, hostName: k.hostname, created: displayTime(k.created) })));
           return;
         }
         printer.out(formatTable(['', 'ID', 'User', 'Host', 'Created'], keys.map((k) => [k.id === repo.keyId ? '*' : '', shortId(k.id), k.username, k.hostname, displayTime(k.created)])));

@@ -1,15 +1,25 @@
 // Shapes of output: restic's JSON objects for snapshots and nodes, and aligned text tables for people.
 import { shortId, type Id } from '../../shared/core/index.js';
-import type { Snapshot, TreeNode } from '../../shared/format/index.js';
+import { parseGoTime, type Snapshot, type TreeNode } from '../../shared/format/index.js';
 
 /** snapshotJson is restic's `snapshots --json` element: the snapshot's fields plus id and short_id. */
 export function snapshotJson(id: Id, s: Snapshot): Record<string, unknown> {
   return { ...s, id, short_id: shortId(id) };
 }
 
-/** displayTime shows a restic time string as `YYYY-MM-DD HH:MM:SS` in its own offset. */
+/**
+ * displayTime shows a restic time string as restic's tables do: `YYYY-MM-DD HH:MM:SS` in this machine's
+ * time zone (restic's `Local().Format(TimeFormat)`). A string that is not a time is shown as it is.
+ */
 export function displayTime(goTime: string): string {
-  return goTime.slice(0, 19).replace('T', ' ');
+  let d: Date;
+  try {
+    d = new Date(Number(parseGoTime(goTime).epochNs / 1_000_000n));
+  } catch {
+    return goTime;
+  }
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${String(d.getFullYear()).padStart(4, '0')}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 export function formatTable(header: string[], rows: string[][]): string {
