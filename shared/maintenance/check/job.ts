@@ -14,8 +14,8 @@ import { batchPacks, selectPacks } from './select-packs.js';
 import { checkStructure, type StructureResult } from './structure.js';
 import type { CheckItem, CheckItemResult, CheckOptions, CheckPlan, CheckResult, Finding } from './types.js';
 
-/** Packs of one item downloaded and verified at once: overlaps one pack's download with another's hashing. */
-const PARALLEL_PACKS = 4;
+/** Packs of one item downloaded and verified at once: one downloads while the other is verified (all CPU work is on one thread). */
+const PARALLEL_PACKS = 2;
 
 export type CheckJob = Job<CheckOptions, CheckPlan, CheckItem, CheckItemResult, CheckResult>;
 
