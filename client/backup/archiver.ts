@@ -172,8 +172,9 @@ export class Archiver {
 
   private async saveFile(path: string, node: TreeNode, previous: TreeNode | undefined, before: BigIntStats): Promise<void> {
     // restic reuses the parent's content list only when every blob of it is still in the index.
-    if (!fileChanged(node, previous) && previous!.content!.every((id) => this.writer.has('data', id))) {
-      node.content = previous!.content;
+    const reusable = fileChanged(node, previous) ? undefined : (previous!.content ?? []);
+    if (reusable !== undefined && reusable.every((id) => this.writer.has('data', id))) {
+      node.content = reusable;
       this.counters.file('unmodified', node.size ?? 0);
       return;
     }

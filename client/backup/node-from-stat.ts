@@ -75,6 +75,10 @@ export function nodeFromStat(name: string, st: BigIntStats, owners: OwnerNames, 
  * same type, mtime, ctime, size and inode.
  */
 export function fileChanged(current: TreeNode, previous: TreeNode | undefined): boolean {
-  if (previous === undefined || previous.type !== 'file' || previous.content == null) return true;
-  return previous.mtime !== current.mtime || previous.ctime !== current.ctime || previous.size !== current.size || previous.inode !== current.inode;
+  if (previous === undefined || previous.type !== 'file') return true;
+  // An empty file's content is `null` in restic's trees; any other file without content cannot be reused.
+  // restic leaves `size` out when it is 0, so an absent size means 0.
+  const size = previous.size ?? 0;
+  if (previous.content == null && size !== 0) return true;
+  return previous.mtime !== current.mtime || previous.ctime !== current.ctime || size !== (current.size ?? 0) || previous.inode !== current.inode;
 }
