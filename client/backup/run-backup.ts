@@ -89,6 +89,8 @@ export async function runBackup(repo: Repository, opts: BackupOptions): Promise<
     onChanged: opts.onChanged,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
+  // One status at once (a person sees the run has started), then four a second.
+  opts.progress?.(archiver.counters, writer);
   const timer = opts.progress ? setInterval(() => opts.progress!(archiver.counters, writer), 250) : undefined;
   let tree: Id;
   try {
