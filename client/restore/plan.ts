@@ -40,16 +40,16 @@ export async function planRestore(repo: Repository, index: MasterIndex, tree: Id
   let files = 0;
   const trees = new TreeFetcher(repo, index, TREE_PREFETCH);
   const visit = async (treeId: Id, prefix: string): Promise<void> => {
-    const children: { node: TreeNode; path: string; enter: boolean }[] = [];
+    const children: { node: TreeNode; path: string; enter: boolean; selected: boolean }[] = [];
     for (const node of await trees.take(treeId)) {
       const path = `${prefix}/${node.name}`;
       const isDir = node.type === 'dir';
       const choice = select(path, isDir);
       const enter = isDir && choice.descend && node.subtree !== undefined && node.subtree !== null;
       if (enter) trees.prefetch(node.subtree!);
-      if (choice.restore || (isDir && choice.descend)) children.push({ node, path, enter });
+      if (choice.restore || enter) children.push({ node, path, enter, selected: choice.restore });
     }
-    for (const { node, path, enter } of children) {
+    for (const { node, path, enter, selected } of children) {
       let linkTo: string | undefined;
       if (node.type === 'file' && (node.links ?? 0) > 1 && node.inode) {
         const key = `${node.device_id ?? 0}:${node.inode}`;
@@ -61,7 +61,12 @@ export async function planRestore(repo: Repository, index: MasterIndex, tree: Id
         bytes += node.size ?? 0;
         files++;
       }
-      if (enter) await visit(node.subtree!, path);
+      if (enter) {
+        const at = nodes.length;
+        await visit(node.subtree!, path);
+        // restic's rule: a directory only passed through is restored only if something below it was.
+        if (!selected && nodes.length === at) nodes.pop();
+      }
     }
   };
   await visit(tree, '');

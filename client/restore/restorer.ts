@@ -38,7 +38,8 @@ export interface RestoreResult {
 export async function restoreSnapshot(repo: Repository, index: MasterIndex, tree: Id, opts: RestoreOptions): Promise<RestoreResult> {
   const plan = await planRestore(repo, index, tree, opts.select ?? selectAll);
   const target = (p: string): string => join(opts.target, p);
-  mkdirSync(opts.target, { recursive: true });
+  // As restic: a target that has to be made is private until the snapshot's own modes are applied below it.
+  mkdirSync(opts.target, { recursive: true, mode: 0o700 });
   let errors = 0;
   const fail = (path: string, err: unknown): void => {
     errors++;
