@@ -24,6 +24,7 @@ export function registerCat(program: Command): void {
     .description(`print an object's plaintext: ${TYPES.join('|')}`)
     .argument('<type>', TYPES.join('|'))
     .argument('[id]', 'object ID (full or unique prefix; `latest` for snapshot)')
+    .addHelpText('after', '\nExamples:\n  cairn cat config\n  cairn cat snapshot latest\n  cairn cat blob <64-hex blob ID> > chunk.bin')
     .action(async (type: string, idArg: string | undefined, _opts: unknown, cmd: Command) => {
       if (!(TYPES as readonly string[]).includes(type)) throw new UsageError(`cat: unknown type "${type}": use one of ${TYPES.join(', ')}`);
       if (type !== 'config' && type !== 'masterkey' && idArg === undefined) throw new UsageError(`cat ${type} needs an ID`);

@@ -31,7 +31,8 @@ export function registerRestore(program: Command): void {
       .option('-e, --exclude <pattern>', 'do not restore paths matching the pattern (repeatable)', collect)
       .option('--iinclude <pattern>', 'like --include, ignoring case', collect)
       .option('--iexclude <pattern>', 'like --exclude, ignoring case', collect)
-      .option('--verify', 'read the restored files back and check them against the snapshot'),
+      .option('--verify', 'read the restored files back and check them against the snapshot')
+      .addHelpText('after', '\nExamples:\n  cairn restore latest --target /tmp/restore\n  cairn restore latest --host nas --path /home/alice --target /tmp/r --include "*.pdf"\n\nThe snapshot\'s absolute paths are recreated below the target; owners are restored when run as root.'),
   ).action(async (ref: string, opts: RestoreFlags, cmd: Command) => {
     if (opts.target === undefined) throw new UsageError('restore needs --target DIR');
     const target = opts.target;

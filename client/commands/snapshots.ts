@@ -8,7 +8,11 @@ import { formatTable, snapshotJson, displayTime } from '../output/format.js';
 
 export function registerSnapshots(program: Command): void {
   addSnapshotFilterOptions(
-    program.command('snapshots').description('list snapshots').argument('[id...]', 'only these snapshots (full or short IDs)'),
+    program
+      .command('snapshots')
+      .description('list snapshots, oldest first')
+      .argument('[id...]', 'only these snapshots (full or short IDs)')
+      .addHelpText('after', '\nExamples:\n  cairn snapshots\n  cairn snapshots --host nas --path /home/alice --json'),
   ).action(async (ids: string[], opts: SnapshotFilterFlags, cmd: Command) => {
     const ctx = commandContext(cmd);
     await withRepository(ctx, 'shared', async ({ repo, printer }) => {
