@@ -4,7 +4,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { openBackend, type Backend } from '../shared/storage/index.js';
-import { Repository, RepositoryLock, type Identity } from '../shared/repository/index.js';
+import { acquireLease, Repository, RepositoryLock, type Identity } from '../shared/repository/index.js';
 import { formatGoTime, localOffsetMinutes } from '../shared/format/index.js';
 import { UsageError } from '../shared/core/index.js';
 import { Printer } from './output/printer.js';
@@ -64,10 +64,13 @@ export async function openStorage(url: string, printer: Printer): Promise<Backen
   });
 }
 
-export type LockMode = 'none' | 'shared' | 'exclusive';
+/** 'lease': the maintenance lease (a shared lock flagged as maintainer; two-phase prune). */
+export type LockMode = 'none' | 'shared' | 'exclusive' | 'lease';
 
 export interface OpenedRepository extends CommandContext {
   readonly repo: Repository;
+  /** The lock held for the command (undefined with 'none' or --no-lock): backups watch it for staleness. */
+  readonly lock?: RepositoryLock;
 }
 
 /** withRepository opens the repository (and locks it as asked), runs `work`, then always cleans up. */
@@ -77,11 +80,14 @@ export async function withRepository<T>(ctx: CommandContext, lock: LockMode, wor
   try {
     const password = await resolvePassword(ctx.globals, (m) => ctx.printer.warn(m));
     const repo = await Repository.open(backend, password, ctx.globals.keyHint ? { keyHint: ctx.globals.keyHint } : {});
-    if (lock !== 'none' && !ctx.globals.noLock) {
+    if (lock === 'lease') {
+      // The lease is the maintainer's only guard against a second maintainer: --no-lock does not apply.
+      held = (await acquireLease(repo, ctx.identity)).lock;
+    } else if (lock !== 'none' && !ctx.globals.noLock) {
       held = await RepositoryLock.acquire(repo, { ...ctx.identity, exclusive: lock === 'exclusive' });
-      held.startRefresh((err) => ctx.printer.warn(`could not refresh the lock: ${(err as Error).message}`));
     }
-    return await work({ ...ctx, repo });
+    held?.startRefresh((err) => ctx.printer.warn(`could not refresh the lock: ${(err as Error).message}`));
+    return await work({ ...ctx, repo, ...(held ? { lock: held } : {}) });
   } finally {
     if (held) await held.release().catch((err: unknown) => ctx.printer.warn(`could not remove the lock: ${(err as Error).message}`));
     await backend.close();

@@ -3,13 +3,13 @@
 import type { Command } from 'commander';
 import { shortId } from '../../shared/core/index.js';
 import {
-  forgetJob, formatForgetJson, parseForgetPruneOptions, pruneJob, runJobLocally, describeGroup,
+  forgetJob, formatForgetJson, isTwoPhase, parseForgetPruneOptions, pruneJob, runJobLocally, describeGroup,
   type ForgetGroup, type ForgetJobPlan, type JobContext, type PrunePlan,
 } from '../../shared/maintenance/index.js';
 import { commandContext, withRepository } from '../context.js';
 import { displayTime, formatTable } from '../output/format.js';
 import type { Printer } from '../output/printer.js';
-import { addPruneFlags, printPrunePlan, pruneRaw, pruneSummaryJson, withPlanPrinted, type PruneFlags } from './prune.js';
+import { addPruneFlags, printPrunePlan, pruneJobContext, pruneRaw, pruneSummaryJson, twoPhaseSettings, withPlanPrinted, type PruneFlags } from './prune.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const COUNTS = ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const;
@@ -52,14 +52,19 @@ export function registerForget(program: Command): void {
       snapshotIds: ids.length > 0 ? ids : undefined,
     };
     for (const key of Object.keys(flags)) if (key.startsWith('keep') && key !== 'keepTag') raw[key] = flags[key] as string;
-    const options = parseForgetPruneOptions(raw);
-    await withRepository(ctx, 'exclusive', async ({ repo, printer, identity }) => {
-      const jobCtx: JobContext = { repo, reporter: printer, now: new Date(), identity };
+    const settings = twoPhaseSettings(flags);
+    const options = parseForgetPruneOptions({ ...raw, ...settings.raw }, settings.clockMarginMs);
+    // forget --prune with two-phase prune runs under the lease, so backups go on; forget alone and restic's
+    // prune (--instant-delete) take the exclusive lock, as restic does.
+    const leased = options.forget.prune && isTwoPhase(options);
+    await withRepository(ctx, leased ? 'lease' : 'exclusive', async (opened) => {
+      const { printer } = opened;
+      const jobCtx: JobContext = pruneJobContext(opened, leased);
       // forget, then prune, in one lock (restic's order). The cloud runs the same pair as forgetPruneJob.
       const forget = await runJobLocally(withPlanPrinted(forgetJob, (plan: ForgetJobPlan) => printForget(printer, plan, options.forget.groupBy)), jobCtx, options.forget);
       if (!options.forget.prune) return;
       // A dry run deleted nothing, so prune must plan as if the removed snapshots were gone.
-      const pruneOptions = { ...options.prune, ignoreSnapshots: options.forget.dryRun ? forget.plan.remove : [] };
+      const pruneOptions = { ...options.prune, twoPhase: options.twoPhase, ignoreSnapshots: options.forget.dryRun ? forget.plan.remove : [] };
       const { plan, outcome } = await runJobLocally(withPlanPrinted(pruneJob, (p: PrunePlan) => printPrunePlan(printer, p)), jobCtx, pruneOptions);
       printer.jsonLine(pruneSummaryJson(plan, options.forget.dryRun ? null : outcome));
     });

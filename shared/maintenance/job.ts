@@ -16,6 +16,19 @@ export interface JobContext {
   readonly identity: Identity;
   /** Milliseconds the step may still run (a Lambda's remaining time); undefined means no limit. */
   readonly remainingMs?: () => number;
+  /** The clock, for steps that must read time more than once (two-phase prune's mark); default: `now`. */
+  readonly clock?: () => Date;
+  /**
+   * The maintenance lease the step runs under, if any: two-phase prune calls `check` before each
+   * destructive step and stops when it throws (the lease may have gone stale, so another maintainer may run).
+   */
+  readonly lease?: LeaseGuard;
+}
+
+/** What a destructive step asks of the maintenance lease. */
+export interface LeaseGuard {
+  /** Throws when the lease can no longer be trusted to be ours alone. */
+  check(): Promise<void>;
 }
 
 export interface JobPlan<P, I> {

@@ -19,5 +19,5 @@ export {
   type SnapshotFilter,
 } from './snapshots.js';
 export { loadTree, walkTree, type WalkEntry } from './trees.js';
-export { RepositoryLock, loadLocks, removeLocks, isStale, LOCK_STALE_MS, LOCK_REFRESH_MS, LOCK_SAFE_GAP_MS, LOCK_DELETE_WINDOW_MS, type LockOptions, type LockEntry } from './lock.js';
-export { acquireLease, skewOf, ClockSkewError, MAX_CLOCK_SKEW_MS, type MaintenanceLease } from './lease.js';
+export { RepositoryLock, loadLocks, removeLocks, isStale, isProcessAlive, LOCK_STALE_MS, LOCK_REFRESH_MS, LOCK_SAFE_GAP_MS, LOCK_DELETE_WINDOW_MS, type LockOptions, type LockEntry } from './lock.js';
+export { acquireLease, checkLease, skewOf, ClockSkewError, LeaseLostError, MAX_CLOCK_SKEW_MS, type MaintenanceLease } from './lease.js';

@@ -61,3 +61,25 @@ export function skewOf(storageMs: number, from: number, to: number): number {
   if (storageMs > to) return -(storageMs - to);
   return 0;
 }
+
+/** The lease may have gone stale: another maintainer may have started, so this one stops. */
+export class LeaseLostError extends CairnError {
+  constructor(detail: string) {
+    super('LEASE_LOST', `the maintenance lease may have been lost (${detail}); stopped before the next destructive step: run prune again`);
+  }
+}
+
+/**
+ * checkLease throws LeaseLostError unless the lease is still safely ours: its refreshes came in time (no
+ * one could have judged it stale, which is what would let a second maintainer in) and its current lock
+ * file still exists (nobody ran `unlock` on it). Maintainers call it before each destructive step.
+ */
+export async function checkLease(repo: Repository, lock: RepositoryLock, now: Date): Promise<void> {
+  if (lock.mayHaveGoneStale(now)) throw new LeaseLostError('its refresh came too late');
+  try {
+    await repo.backend.stat('locks', lock.id);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'NOT_FOUND') throw new LeaseLostError('its lock file was removed');
+    throw err;
+  }
+}

@@ -42,7 +42,8 @@ export interface LockEntry {
   readonly lock: LockFile;
 }
 
-function processAlive(pid: number): boolean {
+/** isProcessAlive tells whether a PID on this host exists (EPERM: it does, owned by someone else). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -52,7 +53,7 @@ function processAlive(pid: number): boolean {
 }
 
 /** isStale applies restic's rule: older than 30 minutes, or our host and the process is gone. */
-export function isStale(lock: LockFile, now: Date, hostname: string, isAlive: (pid: number) => boolean = processAlive): boolean {
+export function isStale(lock: LockFile, now: Date, hostname: string, isAlive: (pid: number) => boolean = isProcessAlive): boolean {
   const ageMs = now.getTime() - Number(parseGoTime(lock.time).epochNs / 1_000_000n);
   if (ageMs > LOCK_STALE_MS) return true;
   return lock.hostname === hostname && !isAlive(lock.pid);

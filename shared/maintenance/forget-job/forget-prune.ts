@@ -6,12 +6,15 @@ import type { Id } from '../../core/index.js';
 import { isEmptyPolicy } from '../forget/index.js';
 import type { Job, JobContext, JobPlan } from '../job.js';
 import { parsePruneOptions, PRUNE_OPTION_NAMES, pruneJob, type PruneOptions, type PruneOutcome, type PrunePlan, type RepackBatch, type RepackResult } from '../prune/index.js';
+import { parseTwoPhaseOptions, TWO_PHASE_OPTION_NAMES, type TwoPhaseOptions } from '../two-phase/index.js';
 import { planForgetJob, removeSnapshots, type ForgetJobPlan } from './job.js';
 import { parseForgetJobOptions, type ForgetJobOptions } from './options.js';
 
 export interface ForgetPruneOptions {
   readonly forget: ForgetJobOptions;
   readonly prune: PruneOptions;
+  /** Two-phase prune's settings (`keepDelete`, `instantDelete`): the lock a runner takes depends on them. */
+  readonly twoPhase: TwoPhaseOptions;
 }
 
 export interface ForgetPrunePlan {
@@ -30,12 +33,12 @@ export interface ForgetPruneOutcome {
  * parseForgetPruneOptions reads one flat object of forget keys, prune keys, `prune` and `dryRun` (which
  * applies to both), as the cloud's event options and `cairn forget --prune` supply them.
  */
-export function parseForgetPruneOptions(raw: Record<string, string | string[] | number | boolean | undefined>): ForgetPruneOptions {
+export function parseForgetPruneOptions(raw: Record<string, string | string[] | number | boolean | undefined>, clockMarginMs?: number): ForgetPruneOptions {
   const pruneKeys = PRUNE_OPTION_NAMES.filter((k) => k !== 'dryRun');
-  const forget = parseForgetJobOptions(raw, pruneKeys);
+  const forget = parseForgetJobOptions(raw, [...pruneKeys, ...TWO_PHASE_OPTION_NAMES]);
   const pruneRaw: Record<string, string | string[] | number | boolean | undefined> = { dryRun: forget.dryRun };
   for (const k of pruneKeys) pruneRaw[k] = raw[k] as string | undefined;
-  return { forget, prune: parsePruneOptions(pruneRaw) };
+  return { forget, prune: parsePruneOptions(pruneRaw), twoPhase: parseTwoPhaseOptions(raw, clockMarginMs) };
 }
 
 export const forgetPruneJob: Job<ForgetPruneOptions, ForgetPrunePlan, RepackBatch, RepackResult, ForgetPruneOutcome> = {
@@ -54,7 +57,7 @@ export const forgetPruneJob: Job<ForgetPruneOptions, ForgetPrunePlan, RepackBatc
     if (!f.prune) return { plan: { forget, prune: null }, items: [] };
     // In a dry run the snapshots were not deleted: prune must plan as if they were.
     const ignoreSnapshots = forget?.dryRun ? forget.remove : [];
-    const { plan, items } = await pruneJob.plan(ctx, { ...options.prune, ignoreSnapshots });
+    const { plan, items } = await pruneJob.plan(ctx, { ...options.prune, ignoreSnapshots, twoPhase: options.twoPhase });
     return { plan: { forget, prune: plan }, items };
   },
 

@@ -6,7 +6,8 @@
 //   (d) delete removed, repacked and unreferenced packs.
 // Killed before (b): the new packs are unreferenced garbage. During (b)/(c): old and new index files overlap,
 // which only duplicates entries. During (d): old packs linger unindexed. In every case restic check passes
-// and the next prune finishes the job. Two-phase prune will replace (d) by marking (packs_to_delete).
+// and the next prune finishes the job. This is the --instant-delete commit; two-phase prune commits in
+// two-phase-commit.ts (marks instead of (d)).
 import { CorruptDataError, type Id, type Reporter } from '../../core/index.js';
 import { encodeIndexFile, expectedPackSize, type IndexFile, type IndexPack } from '../../format/index.js';
 import { maxBlobsPerIndex, type MasterIndex, type Repository } from '../../repository/index.js';
@@ -23,6 +24,10 @@ export interface PruneOutcome {
   bytesDeleted: number;
   indexFilesWritten: number;
   indexFilesDeleted: number;
+  /** Two-phase only: packs marked, marked packs made live again, deletions a live session blocked. */
+  packsMarked?: number;
+  packsRecovered?: number;
+  deletionsBlocked?: number;
 }
 
 /**
@@ -38,14 +43,7 @@ export async function commitPrune(
   results: readonly RepackResult[],
   reporter?: Reporter,
 ): Promise<PruneOutcome> {
-  const newPacks = results.flatMap((r) => r.packs);
-  verifyRepacked(plan, newPacks);
-  // (a) Every new pack must be stored in full before an index may name it.
-  await forEach(newPacks, async (p) => {
-    const { size } = await repo.backend.stat('data', p.id);
-    const expected = expectedPackSize(p.blobs.map((b) => ({ length: b.length, uncompressedLength: b.uncompressed_length })));
-    if (size !== expected) throw new CorruptDataError(`new pack ${p.id.slice(0, 8)} has ${size} bytes, expected ${expected}; nothing was deleted: run prune again`);
-  });
+  const newPacks = await checkNewPacks(repo, plan, results);
 
   const dropped = plan.decisions.filter((d) => d.action === 'remove' || d.action === 'repack' || d.action === 'drop-missing').map((d) => d.packId);
   const outcome: PruneOutcome = { packsWritten: newPacks.length, packsDeleted: 0, bytesDeleted: 0, indexFilesWritten: 0, indexFilesDeleted: 0 };
@@ -72,6 +70,22 @@ export async function commitPrune(
     outcome.bytesDeleted += d.size;
   });
   return outcome;
+}
+
+/**
+ * checkNewPacks is commit step (a), shared by both prune modes: every blob the plan keeps from repacked
+ * packs must be in a new pack, and every new pack must be stored in full before an index may name it.
+ * Returns the new packs as index entries.
+ */
+export async function checkNewPacks(repo: Repository, plan: PrunePlan, results: readonly RepackResult[]): Promise<IndexPack[]> {
+  const newPacks = results.flatMap((r) => r.packs);
+  verifyRepacked(plan, newPacks);
+  await forEach(newPacks, async (p) => {
+    const { size } = await repo.backend.stat('data', p.id);
+    const expected = expectedPackSize(p.blobs.map((b) => ({ length: b.length, uncompressedLength: b.uncompressed_length })));
+    if (size !== expected) throw new CorruptDataError(`new pack ${p.id.slice(0, 8)} has ${size} bytes, expected ${expected}; nothing was deleted: run prune again`);
+  });
+  return newPacks;
 }
 
 /** verifyRepacked checks that every blob the plan keeps from repacked packs is in some new pack. */
@@ -113,7 +127,8 @@ async function* writeIndex(repo: Repository, index: MasterIndex, supersedes: rea
   if (packs.length > 0) yield await flush();
 }
 
-async function forEach<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+/** forEach runs `fn` over `items`, PARALLEL_REQUESTS at a time. */
+export async function forEach<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) await fn(items[next++]!);

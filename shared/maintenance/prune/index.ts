@@ -11,5 +11,7 @@ export { repackBatches, DEFAULT_BATCH_BYTES, type RepackBatch } from './batches.
 export { repackBatch, type RepackResult } from './repack.js';
 export { commitPrune, type PruneOutcome } from './commit.js';
 export { findUsedBlobs } from './used-blobs.js';
-export { formatPruneStats, formatDecision } from './report.js';
-export { pruneJob, loadPrunePlan, type PruneJobOptions } from './job.js';
+export { formatPruneStats, formatDecision, formatTwoPhase, formatAge } from './report.js';
+export { pruneJob, loadPrunePlan, isTwoPhase, type PruneJobOptions } from './job.js';
+export { planTwoPhasePrune, listPacks, type TwoPhasePrunePlan, type TwoPhaseLoaded } from './two-phase-plan.js';
+export { commitTwoPhase, CommitWindowError, type TwoPhaseCommitContext } from './two-phase-commit.js';

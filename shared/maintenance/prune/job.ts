@@ -1,27 +1,39 @@
-// The prune job (restic 0.14's prune under its exclusive lock): plan = load the index and the snapshots,
-// find the used blobs, list the packs and decide (planPrune); work items = repack batches; finalize = commit
-// in DESIGN's order. The caller holds the exclusive lock for the whole run; two-phase (lock-free) prune
-// will replace the deletions with marking, at the seams noted in decide.ts and commit.ts.
+// The prune job, in two modes. Two-phase (the default; the caller holds the maintenance lease and backups
+// go on): plan = planTwoPhasePrune (marks instead of deletions, earlier marks deleted or recovered by the
+// protocol's rules), finalize = commitTwoPhase. --instant-delete (restic 0.14's prune; the caller holds the
+// exclusive lock for the whole run): plan = load the index and the snapshots, find the used blobs, list the
+// packs and decide (planPrune), finalize = commitPrune. Work items are repack batches in both.
 import type { Id } from '../../core/index.js';
 import { DEFAULT_PACK_SIZE, loadIndex, loadSnapshots, type MasterIndex, type Repository } from '../../repository/index.js';
 import type { Job, JobContext, JobPlan } from '../job.js';
 import { DEFAULT_BATCH_BYTES, repackBatches, type RepackBatch } from './batches.js';
 import { commitPrune, type PruneOutcome } from './commit.js';
-import type { ListedPack } from './decide.js';
 import type { PruneOptions } from './options.js';
 import { planPrune, type PrunePlan } from './plan.js';
 import { repackBatch, type RepackResult } from './repack.js';
 import { findUsedBlobs } from './used-blobs.js';
+import { listPacks, planTwoPhasePrune, type TwoPhaseLoaded } from './two-phase-plan.js';
+import { commitTwoPhase } from './two-phase-commit.js';
+import type { TwoPhaseOptions } from '../two-phase/index.js';
 
 export interface PruneJobOptions extends PruneOptions {
   /** Snapshots to treat as gone (forget --dry-run --prune: they are not deleted, but prune ignores them). */
   readonly ignoreSnapshots?: readonly Id[];
   /** Bytes of old packs per work item (default 256 MiB). */
   readonly batchBytes?: number;
+  /** Two-phase settings; absent or `instantDelete` means restic's prune under the exclusive lock. */
+  readonly twoPhase?: TwoPhaseOptions;
+}
+
+/** isTwoPhase tells which mode (and so which lock: lease or exclusive) a prune with these options needs. */
+export function isTwoPhase(options: { readonly twoPhase?: TwoPhaseOptions }): boolean {
+  return options.twoPhase !== undefined && !options.twoPhase.instantDelete;
 }
 
 /** The index a local run loaded while planning, reused by finalize when the index files are unchanged. */
 const loadedIndexes = new WeakMap<PrunePlan, { index: MasterIndex; files: Id[] }>();
+/** The index files a local two-phase run read while planning, reused by its finalize. */
+const loadedFiles = new WeakMap<PrunePlan, TwoPhaseLoaded>();
 
 /**
  * loadPrunePlan reads what prune decides on and plans. The index is loaded before the snapshots: that is
@@ -30,7 +42,10 @@ const loadedIndexes = new WeakMap<PrunePlan, { index: MasterIndex; files: Id[] }
 export async function loadPrunePlan(ctx: JobContext, options: PruneJobOptions): Promise<PrunePlan> {
   const { repo, reporter } = ctx;
   reporter.log('info', 'loading indexes...');
-  const { index, files } = await loadIndex(repo);
+  const { index, marked, markedPacks, files } = await loadIndex(repo);
+  // Under the exclusive lock nothing else runs: packs marked by two-phase runs are judged like any other
+  // (kept if used, deleted if not), and the new index carries no marks.
+  for (const id of markedPacks.keys()) if (!index.hasPack(id)) index.addPack(id, marked.packBlobs(id));
   reporter.log('info', 'loading all snapshots...');
   const ignore = new Set(options.ignoreSnapshots ?? []);
   const snapshots = (await loadSnapshots(repo)).filter((s) => !ignore.has(s.id));
@@ -51,7 +66,14 @@ export const pruneJob: Job<PruneJobOptions, PrunePlan, RepackBatch, RepackResult
   name: 'prune',
 
   async plan(ctx: JobContext, options: PruneJobOptions): Promise<JobPlan<PrunePlan, RepackBatch>> {
-    const plan = await loadPrunePlan(ctx, options);
+    let plan: PrunePlan;
+    if (isTwoPhase(options)) {
+      const planned = await planTwoPhasePrune(ctx, stripJobOptions(options), options.twoPhase!, options.ignoreSnapshots ?? []);
+      plan = planned.plan;
+      loadedFiles.set(plan, planned.loaded);
+    } else {
+      plan = await loadPrunePlan(ctx, options);
+    }
     const items = options.dryRun ? [] : repackBatches(plan.repack, options.batchBytes ?? DEFAULT_BATCH_BYTES);
     if (items.length > 0) ctx.reporter.log('info', `repacking ${plan.repack.length} packs`);
     return { plan, items };
@@ -63,6 +85,20 @@ export const pruneJob: Job<PruneJobOptions, PrunePlan, RepackBatch, RepackResult
 
   async finalize(ctx: JobContext, plan: PrunePlan, results: RepackResult[]): Promise<PruneOutcome> {
     if (plan.options.dryRun) return { packsWritten: 0, packsDeleted: 0, bytesDeleted: 0, indexFilesWritten: 0, indexFilesDeleted: 0 };
+    if (plan.twoPhase !== undefined) {
+      const loaded = loadedFiles.get(plan);
+      loadedFiles.delete(plan);
+      const outcome = await commitTwoPhase(
+        {
+          repo: ctx.repo, clock: ctx.clock ?? (() => new Date()), hostname: ctx.identity.hostname,
+          ...(ctx.lease ? { lease: ctx.lease } : {}), reporter: ctx.reporter, ...(loaded ? { loaded } : {}),
+        },
+        plan,
+        results,
+      );
+      ctx.reporter.log('info', 'done');
+      return outcome;
+    }
     const { index, files } = await indexFor(ctx.repo, plan);
     const outcome = await commitPrune(ctx.repo, plan, index, files, results, ctx.reporter);
     ctx.reporter.log('info', 'done');
@@ -84,11 +120,6 @@ async function indexFor(repo: Repository, plan: PrunePlan): Promise<{ index: Mas
   return { index, files };
 }
 
-async function listPacks(repo: Repository): Promise<ListedPack[]> {
-  const packs: ListedPack[] = [];
-  for await (const f of repo.backend.list('data')) packs.push({ id: f.name, size: f.size });
-  return packs;
-}
 
 function stripJobOptions(o: PruneJobOptions): PruneOptions {
   return {

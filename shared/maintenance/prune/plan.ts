@@ -8,6 +8,7 @@ import type { IndexBlob } from '../../format/index.js';
 import { decidePacks, type ListedPack, type PackDecision } from './decide.js';
 import type { PruneOptions } from './options.js';
 import { blobKey, computePackUsage, type IndexEntries } from './pack-usage.js';
+import type { TwoPhasePrunePlan } from './two-phase-plan.js';
 import { pruneTotals, statsFromUsage, type PruneStats, type PruneTotals } from './stats.js';
 
 /** Everything planPrune decides on. */
@@ -44,6 +45,8 @@ export interface PrunePlan {
   repack: RepackPack[];
   stats: PruneStats;
   totals: PruneTotals;
+  /** Two-phase prune's marks and marked-pack decisions; absent for --instant-delete (restic's prune). */
+  twoPhase?: TwoPhasePrunePlan;
 }
 
 /**

@@ -1,7 +1,9 @@
 // How a prune plan reads for a person: the statistics block restic 0.14 prints before pruning (used, unused,
-// to repack, to delete, remaining, unused after prune, pack counts), and one line per pack decision for -v.
+// to repack, to delete, remaining, unused after prune, pack counts), one line per pack decision for -v, and
+// for a two-phase run the packs it marks and the fate of packs marked earlier (with their age).
 import type { PackDecision } from './decide.js';
 import type { PrunePlan } from './plan.js';
+import type { TwoPhasePrunePlan } from './two-phase-plan.js';
 
 /** formatPruneStats returns restic's statistics block for a plan, as lines. */
 export function formatPruneStats(plan: PrunePlan): string[] {
@@ -44,4 +46,33 @@ export function formatBytes(n: number): string {
 
 function formatPercent(part: number, whole: number): string {
   return whole === 0 ? '0.00%' : `${((part / whole) * 100).toFixed(2)}%`;
+}
+
+/**
+ * formatTwoPhase summarizes a two-phase plan: the packs this run marks instead of deleting, and the packs
+ * earlier runs marked, counted by action; with `detailed` (dry run, -v), one line per marked pack with its
+ * age and what happens to it.
+ */
+export function formatTwoPhase(tp: TwoPhasePrunePlan, detailed: boolean): string[] {
+  const count = (a: string): number => tp.marked.filter((d) => d.action === a).length;
+  const lines = [
+    `to mark:      ${String(tp.newMarks.length).padStart(10)} packs (deleted by a run at least ${formatAge(tp.keepDeleteMs)} from now)`,
+    `marked:       ${String(tp.marked.length).padStart(10)} packs: ${count('delete')} to delete, ${count('recover')} to recover, ` +
+      `${count('keep-marked')} kept marked, ${count('drop-missing')} already gone`,
+  ];
+  if (detailed) {
+    for (const d of tp.marked) lines.push(`${d.action.padEnd(13)} ${d.packId.slice(0, 8)} marked ${formatAge(d.ageMs)} ago: ${d.reason}`);
+    for (const m of tp.newMarks) lines.push(`${'mark'.padEnd(13)} ${m.packId.slice(0, 8)} ${m.reason}`);
+  }
+  return lines;
+}
+
+/** formatAge prints a duration as 1d2h, 3h5m, 4m10s or 12s. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const [d, h, m] = [Math.floor(s / 86_400), Math.floor((s % 86_400) / 3600), Math.floor((s % 3600) / 60)];
+  if (d > 0) return `${d}d${h}h`;
+  if (h > 0) return `${h}h${m}m`;
+  if (m > 0) return `${m}m${s % 60}s`;
+  return `${s}s`;
 }

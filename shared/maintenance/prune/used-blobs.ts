@@ -11,13 +11,16 @@ const PARALLEL_TREES = 16;
 
 /**
  * findUsedBlobs walks every tree below `roots` and returns the blobKey of each tree and data blob found.
- * A tree that cannot be read aborts the walk: prune must not decide on a partial picture.
+ * A tree that cannot be read aborts the walk: prune must not decide on a partial picture. Trees are read
+ * from live packs first, then from `marked` ones (two-phase prune: a snapshot may reference a marked pack
+ * until a run recovers it).
  */
 export async function findUsedBlobs(
   repo: Repository,
   index: MasterIndex,
   roots: readonly Id[],
   progress?: (treesLoaded: number) => void,
+  marked?: MasterIndex,
 ): Promise<Set<string>> {
   const used = new Set<string>();
   const queue: Id[] = [];
@@ -45,7 +48,7 @@ export async function findUsedBlobs(
       }
       active++;
       try {
-        const nodes = decodeTree(await readBlob(repo, index, 'tree', tree));
+        const nodes = decodeTree(await readBlob(repo, index, 'tree', tree, marked));
         for (const node of nodes) {
           if (node.type === 'file') for (const id of node.content ?? []) used.add(blobKey('data', id));
           else if (node.type === 'dir' && node.subtree) enqueue(node.subtree);

@@ -3,4 +3,6 @@
 export { sessionOf, blockingSession, goTimeMs, type LockSession, type SessionContext } from './sessions.js';
 export { decideMarked, type MarkedAction, type MarkedDecision, type MarkedInput, type MarkedPackState } from './marked.js';
 export { marksFor, type MarkReason, type NewMark, type PlannedPack } from './marks.js';
-export { DEFAULT_TWO_PHASE_OPTIONS, COMMIT_WINDOW_MS, parseDuration, type TwoPhaseOptions } from './options.js';
+export {
+  DEFAULT_TWO_PHASE_OPTIONS, COMMIT_WINDOW_MS, TWO_PHASE_OPTION_NAMES, parseDuration, parseTwoPhaseOptions, type TwoPhaseOptions,
+} from './options.js';

@@ -37,3 +37,26 @@ export function parseDuration(flag: string, value: string | number | boolean | u
   if (m === null || typeof value === 'boolean') throw new UsageError(`${flag}: ${JSON.stringify(value)} is not a duration like 23h, 90m or 30s`);
   return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 's']!);
 }
+
+/** The raw option names parseTwoPhaseOptions understands (camelCased flags, as events spell them). */
+export const TWO_PHASE_OPTION_NAMES: readonly string[] = ['keepDelete', 'instantDelete'];
+
+/**
+ * parseTwoPhaseOptions reads `keepDelete` (a duration, see parseDuration) and `instantDelete` (true/false)
+ * from raw user values; other keys are ignored (they belong to prune or forget). The clock margin is not a
+ * user option: only a test may lower it, through `clockMarginMs`.
+ */
+export function parseTwoPhaseOptions(raw: Record<string, unknown>, clockMarginMs?: number): TwoPhaseOptions {
+  let opts: TwoPhaseOptions = { ...DEFAULT_TWO_PHASE_OPTIONS };
+  const keep = raw.keepDelete;
+  if (keep !== undefined) opts = { ...opts, keepDeleteMs: parseDuration('--keep-delete', keep as string) };
+  const instant = raw.instantDelete;
+  if (instant !== undefined) {
+    if (instant !== true && instant !== false && instant !== 'true' && instant !== 'false') {
+      throw new UsageError(`--instant-delete: ${JSON.stringify(instant)} is not true or false`);
+    }
+    opts = { ...opts, instantDelete: instant === true || instant === 'true' };
+  }
+  if (clockMarginMs !== undefined) opts = { ...opts, clockMarginMs };
+  return opts;
+}
