@@ -17,8 +17,10 @@ export class BackupReporter {
   error(path: string, err: unknown): void {
     this.errors++;
     const message = err instanceof Error ? ((err as NodeJS.ErrnoException).code ? `${(err as NodeJS.ErrnoException).code}: ${err.message}` : err.message) : String(err);
-    if (this.printer.json) this.printer.jsonLine({ message_type: 'error', error: { message }, during: 'archival', item: path });
-    process.stderr.write(this.printer.json ? '' : `error: ${path}: ${message}\n`);
+    // restic prints its JSON error lines on stderr too, keeping stdout to status and summary lines.
+    const line = this.printer.json ? JSON.stringify({ message_type: 'error', error: { message }, during: 'archival', item: path }) : `error: ${path}: ${message}`;
+    this.printer.clearStatus();
+    process.stderr.write(line + '\n');
   }
 
   changed(path: string): void {

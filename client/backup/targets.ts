@@ -152,9 +152,16 @@ function listDir(path: string): string[] {
  */
 export function existingTargets(targets: readonly string[], warn: (message: string) => void): string[] {
   const found = targets.filter((t) => {
-    if (lstatSync(t, { throwIfNoEntry: false }) !== undefined) return true;
-    warn(`${t} does not exist, skipping`);
-    return false;
+    try {
+      lstatSync(t);
+      return true;
+    } catch (err) {
+      // Only "no such file" drops a target; anything else (`link/` to a file: ENOTDIR) is met, and
+      // reported, when the target is stored — restic's rule.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return true;
+      warn(`${t} does not exist, skipping`);
+      return false;
+    }
   });
   if (found.length === 0) throw new UsageError('none of the backup targets exist');
   return found;

@@ -77,3 +77,25 @@ test('a file that grows while it is read is reported as changed; the backup stil
     r.cleanup();
   }
 });
+
+test('a name that is not valid UTF-8 is reported and left out (a documented limitation); the rest is stored', async () => {
+  const r = createResticRepo();
+  const work = tempDir('cairn-latin1-');
+  try {
+    const src = join(work, 'src');
+    mkdirSync(src);
+    writeFileSync(join(src, 'ok.txt'), 'fine');
+    writeFileSync(Buffer.concat([Buffer.from(src + '/caf'), Buffer.from([0xe9]), Buffer.from('.txt')]), 'latin-1 name');
+    const [exe, ...pre] = cliCommand();
+    const res = spawnSync(exe!, [...pre, 'backup', '--json', src], { env: { ...process.env, ...cairnEnv(r.repo) }, encoding: 'utf8' });
+    assert.equal(res.status, 3, res.stderr);
+    const error = JSON.parse(res.stderr.split('\n').find((l) => l.includes('"message_type":"error"'))!) as { item: string; error: { message: string } };
+    assert.equal(error.item, `${src}/caf\ufffd.txt`);
+    assert.match(error.error.message, /not valid UTF-8/);
+    const listed = runRestic(r.repo, ['ls', 'latest']).split('\n');
+    assert.ok(listed.includes(`${src}/ok.txt`));
+    r.run(['check']);
+  } finally {
+    r.cleanup();
+  }
+});

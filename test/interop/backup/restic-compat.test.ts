@@ -65,7 +65,7 @@ test('cairn writes the same tree IDs as restic for the same targets (absolute, r
   try {
     const cases: { args: string[]; cwd: string }[] = [
       { args: [src], cwd: work },
-      { args: ['src/docs', 'src/bin/tool'], cwd: work },
+      { args: ['src/docs', 'src/bin/tool', 'src/docs/link-relative/'], cwd: work }, // a symlink target stays a symlink
       { args: ['.'], cwd: src },
       { args: [join(src, 'docs'), join(src, 'docs/deep')], cwd: work },
       { args: ['../docs', 'tool', '../big.bin', '../../src/docs/deep'], cwd: join(src, 'bin') },
