@@ -43,6 +43,22 @@ function makeDir(path: string): void {
 }
 
 /**
+ * createFile creates a regular file of `size` bytes (sparse until written) in place of whatever is at
+ * `path`, and returns its open descriptor for writing. Creating with O_EXCL never follows a symlink.
+ */
+export function createFile(path: string, size: number): number {
+  let fd = -1;
+  replacing(path, () => (fd = openSync(path, CREATE_NEW, 0o600)));
+  try {
+    if (size > 0) ftruncateSync(fd, size);
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  return fd;
+}
+
+/**
  * createNode creates one planned node at `path` (its parent exists: the plan lists parents first).
  * `target` maps a snapshot path to its place on disk, for hard links. Files are created empty with their
  * final size, so content can be written at any offset in any order.
@@ -59,13 +75,7 @@ export function createNode(item: PlannedNode, path: string, target: (snapshotPat
         replacing(path, () => linkSync(existing, path));
         return;
       }
-      let fd = -1;
-      replacing(path, () => (fd = openSync(path, CREATE_NEW, 0o600)));
-      try {
-        if ((node.size ?? 0) > 0) ftruncateSync(fd, node.size);
-      } finally {
-        closeSync(fd);
-      }
+      closeSync(createFile(path, node.size ?? 0));
       return;
     }
     case 'symlink':

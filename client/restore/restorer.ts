@@ -1,7 +1,7 @@
 // The restorer: recreate a snapshot's tree under a target directory — directories, files with their
 // content, symlinks, hard links, fifos — then owners, modes and times. Nothing outside the target is touched.
-// The steps: plan (walk the trees), create (every node, files empty at full size), fill (content, pack by
-// pack), metadata (children before parents).
+// The steps: plan (walk the trees), create (directories, symlinks, special files), fill (regular files,
+// created as their content arrives, pack by pack), hard links, metadata (children before parents).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Id } from '../../shared/core/index.js';
@@ -46,20 +46,28 @@ export async function restoreSnapshot(repo: Repository, index: MasterIndex, tree
     opts.onError(path, err);
   };
 
+  // Directories, symlinks and special files now, in tree order (parents first). Regular files are created
+  // by fillFiles as their content arrives; hard links after that, once the file they point to exists.
   const toFill: FileToFill[] = [];
+  const links: PlannedNode[] = [];
   const created: PlannedNode[] = [];
   for (const item of plan.nodes) {
+    if (item.node.type === 'file') {
+      if (item.linkTo !== undefined) links.push(item);
+      else toFill.push({ path: item.path, target: target(item.path), size: item.node.size ?? 0, content: item.node.content ?? [] });
+      created.push(item);
+      continue;
+    }
     try {
       createNode(item, target(item.path), target);
       created.push(item);
-      if (item.node.type === 'file' && item.linkTo === undefined && (item.node.size ?? 0) > 0) toFill.push({ path: item.path, target: target(item.path), content: item.node.content ?? [] });
     } catch (err) {
       fail(item.path, err);
     }
   }
 
   let bytes = 0;
-  await fillFiles(repo, index, toFill, {
+  const filled = await fillFiles(repo, index, toFill, {
     ...(opts.parallel !== undefined ? { parallel: opts.parallel } : {}),
     onBytes: (n) => {
       bytes += n;
@@ -69,12 +77,20 @@ export async function restoreSnapshot(repo: Repository, index: MasterIndex, tree
       errors++;
       opts.onError(files.length === 1 ? files[0]! : `${files[0]} and ${files.length - 1} more files`, err);
     },
+    onFileError: fail,
   });
+  for (const item of links) {
+    try {
+      createNode(item, target(item.path), target);
+    } catch (err) {
+      fail(item.path, err);
+    }
+  }
 
   // Children before parents, so a directory's times are set after its last child changed it.
   for (let i = created.length - 1; i >= 0; i--) {
     const item = created[i]!;
-    if (item.linkTo !== undefined) continue;
+    if (item.linkTo !== undefined || filled.failedFiles.has(item.path)) continue;
     try {
       applyMetadata(target(item.path), item.node, opts.owners);
     } catch (err) {
