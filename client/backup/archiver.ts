@@ -10,7 +10,7 @@
 import { lstatSync, readdirSync, readlinkSync, statSync, type BigIntStats } from 'node:fs';
 import { resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { hashId, type Id } from '../../shared/core/index.js';
+import { CairnError, UsageError, hashId, type Id } from '../../shared/core/index.js';
 import { Chunker } from '../../shared/chunker/index.js';
 import { encodeTree, type TreeNode } from '../../shared/format/index.js';
 import type { BlobWriter } from '../../shared/repository/index.js';
@@ -43,10 +43,9 @@ export interface ArchiverOptions {
 }
 
 /** Thrown when every target was excluded or unreadable; restic refuses such a snapshot too. */
-export class EmptySnapshotError extends Error {
+export class EmptySnapshotError extends CairnError {
   constructor() {
-    super('snapshot is empty: every target was excluded or could not be read');
-    this.name = 'EmptySnapshotError';
+    super('EMPTY_SNAPSHOT', 'snapshot is empty: every target was excluded or could not be read; nothing was saved');
   }
 }
 
@@ -103,8 +102,8 @@ export class Archiver {
       }
       // An intermediate directory: restic follows symlinks here (stat, not lstat) and insists on a directory.
       const infoPath = resolve(child.fileInfoPath!);
-      const st = statSync(infoPath, { bigint: true });
-      if (!st.isDirectory()) throw new Error(`${infoPath} is on the way to a backup target but is not a directory`);
+      const st = statSync(infoPath, { bigint: true, throwIfNoEntry: false });
+      if (!st?.isDirectory()) throw new UsageError(`${infoPath} is on the way to a backup target but is not a directory`);
       const node = nodeFromStat(name, st, this.owners);
       const previousChildren = previous?.type === 'dir' ? await this.opts.parent?.trees.children(previous.subtree) : undefined;
       node.subtree = await this.saveTree(await this.saveTargetTree(child, previousChildren));
