@@ -5,11 +5,17 @@
 // everybody else's locks, never with its own job's), refreshes it every 5 minutes while it runs, and when
 // it ends leaves its own file in place and removes the job's others. So the newest file of the job is
 // always younger than a step plus the pause between steps, well inside restic's 30-minute staleness, and a
-// backup sees the job's (exclusive) lock for the whole run. The last step (finalize, or the failure
-// step) removes them all. restic 0.14 and cairn both read these as ordinary lock files.
+// backup sees the job's lock for the whole run. The last step (finalize, or the failure step) removes them
+// all. restic 0.14 and cairn both read these as ordinary lock files.
+// A 'lease' job (two-phase prune) holds the maintenance lease this way: shared for restic and for backups,
+// flagged `cairn_maintainer`, so it conflicts only with exclusive locks and with other maintainers (any
+// cairn maintainer, local or in the cloud). Its steps re-check it before destructive work (StepLock.check).
 import { RepositoryLockedError, type Id } from '../../shared/core/index.js';
 import { encodeLockFile, formatGoTime, type LockFile } from '../../shared/format/index.js';
-import { isStale, LOCK_REFRESH_MS, loadLocks, type Repository } from '../../shared/repository/index.js';
+import { isStale, LeaseLostError, LOCK_REFRESH_MS, LOCK_SAFE_GAP_MS, loadLocks, type Repository } from '../../shared/repository/index.js';
+
+/** How a job locks the repository. */
+export type JobLockMode = 'exclusive' | 'shared' | 'lease';
 
 /** restic waits this long after writing its lock before looking for a competitor again. */
 const RECHECK_DELAY_MS = 200;
@@ -26,17 +32,24 @@ export interface StepLock {
   handOver(): Promise<void>;
   /** Stops refreshing and removes every lock file of the job (the job is over). */
   releaseAll(): Promise<void>;
+  /** Throws LeaseLostError when a refresh came too late or this step's lock file is gone. */
+  check(): Promise<void>;
 }
 
-function lockFile(owner: string, exclusive: boolean, now: Date): LockFile {
+function lockFile(owner: string, mode: JobLockMode, now: Date): LockFile {
   // UTC: the lock's time is compared by instant; the zone only changes how restic prints it.
-  return { time: formatGoTime(BigInt(now.getTime()) * 1_000_000n, 0), exclusive, hostname: owner, username: 'cairn', pid: 1 };
+  const time = formatGoTime(BigInt(now.getTime()) * 1_000_000n, 0);
+  const lock: LockFile = { time, exclusive: mode === 'exclusive', hostname: owner, username: 'cairn', pid: 1 };
+  // A maintainer writes no snapshot, so its session start only marks the file as cairn's.
+  if (mode === 'lease') Object.assign(lock, { cairn_session_start: time, cairn_maintainer: true });
+  return lock;
 }
 
-async function checkConflicts(repo: Repository, owner: string, exclusive: boolean, now: Date): Promise<void> {
+async function checkConflicts(repo: Repository, owner: string, mode: JobLockMode, now: Date): Promise<void> {
   for (const { lock } of await loadLocks(repo)) {
     if (lock.hostname === owner) continue;
-    if (!exclusive && !lock.exclusive) continue;
+    const maintainers = mode === 'lease' && lock.cairn_maintainer === true;
+    if (mode !== 'exclusive' && !lock.exclusive && !maintainers) continue;
     if (isStale(lock, now, owner)) continue;
     throw new RepositoryLockedError(lock.hostname, lock.pid, lock.time, lock.exclusive);
   }
@@ -54,13 +67,14 @@ export async function removeJobLocks(repo: Repository, requestId: string, keep?:
  * acquireStepLock writes this step's lock file for the job after checking that no other party holds a
  * conflicting lock (RepositoryLockedError otherwise), then checks again, as restic does. `now` is the clock.
  */
-export async function acquireStepLock(repo: Repository, requestId: string, exclusive: boolean, now: () => Date, onRefreshError: (err: unknown) => void): Promise<StepLock> {
+export async function acquireStepLock(repo: Repository, requestId: string, mode: JobLockMode, now: () => Date, onRefreshError: (err: unknown) => void): Promise<StepLock> {
   const owner = jobLockOwner(requestId);
-  await checkConflicts(repo, owner, exclusive, now());
-  let current = await repo.saveJson('locks', encodeLockFile(lockFile(owner, exclusive, now())));
+  await checkConflicts(repo, owner, mode, now());
+  let lastOkMs = now().getTime();
+  let current = await repo.saveJson('locks', encodeLockFile(lockFile(owner, mode, now())));
   await new Promise((r) => setTimeout(r, RECHECK_DELAY_MS));
   try {
-    await checkConflicts(repo, owner, exclusive, now());
+    await checkConflicts(repo, owner, mode, now());
   } catch (err) {
     await repo.backend.remove('locks', current);
     throw err;
@@ -69,7 +83,9 @@ export async function acquireStepLock(repo: Repository, requestId: string, exclu
   const timer = setInterval(() => {
     refreshing = (async () => {
       const old = current;
-      current = await repo.saveJson('locks', encodeLockFile(lockFile(owner, exclusive, now())));
+      const at = now().getTime();
+      current = await repo.saveJson('locks', encodeLockFile(lockFile(owner, mode, new Date(at))));
+      lastOkMs = at;
       await repo.backend.remove('locks', old);
     })().catch(onRefreshError);
   }, LOCK_REFRESH_MS);
@@ -86,6 +102,15 @@ export async function acquireStepLock(repo: Repository, requestId: string, exclu
     async releaseAll() {
       await stop();
       await removeJobLocks(repo, requestId);
+    },
+    async check() {
+      if (now().getTime() - lastOkMs > LOCK_SAFE_GAP_MS) throw new LeaseLostError('its refresh came too late');
+      try {
+        await repo.backend.stat('locks', current);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'NOT_FOUND') throw new LeaseLostError('its lock file was removed');
+        throw err;
+      }
     },
   };
 }

@@ -11,6 +11,7 @@ import {
 import type { Repository } from '../../shared/repository/index.js';
 import type { JobEnvironment } from './env.js';
 import type { RawOptions } from './events.js';
+import type { JobLockMode } from './job-lock.js';
 import { openRepositoryAt } from './storage.js';
 
 type AnyJob = Job<unknown, unknown, unknown, unknown, unknown>;
@@ -31,7 +32,7 @@ export interface JobEntry {
   /** Binds the engine's job to the repository (and opens what else it needs). */
   bind(env: JobEnvironment, repo: Repository): Promise<BoundJob>;
   /** The job's lock on the repository, held from plan to finalize (job-lock.ts). */
-  readonly lock: 'exclusive' | 'shared';
+  readonly lock: JobLockMode;
   /**
    * A problem the outcome reveals although every step ran (check found damage): the job's status becomes
    * failed with this error, and an alert goes out.
@@ -49,14 +50,20 @@ type Raw = Parameters<typeof parseForgetPruneOptions>[0];
 function forgetPruneEntry(name: 'forget' | 'prune'): JobEntry {
   return {
     name,
-    parseOptions: (raw, env) => parseForgetPruneOptions({
-      maxDeleteShare: env.maxDeleteShare,
-      ...(raw as Raw),
-      ...(name === 'prune' ? { prune: true } : {}),
-    }),
+    parseOptions: (raw, env) => {
+      const options = parseForgetPruneOptions({
+        maxDeleteShare: env.maxDeleteShare,
+        ...(raw as Raw),
+        ...(name === 'prune' ? { prune: true } : {}),
+      });
+      // The job's lock is fixed per entry; restic's prune would need the exclusive one.
+      if (options.twoPhase.instantDelete) throw new UsageError('instantDelete is not available in scheduled runs (it stops all backups): run `cairn prune --instant-delete` instead');
+      return options;
+    },
     bind: async () => ({ job: forgetPruneJob as unknown as AnyJob, repositories: [], close: async () => undefined }),
-    // restic's prune: nothing else may write while packs are chosen, rewritten and deleted.
-    lock: 'exclusive',
+    // Two-phase prune under the maintenance lease: backups go on; unused packs are marked and a later run
+    // deletes them (forget's snapshot deletions need no more than that either).
+    lock: 'lease',
   };
 }
 

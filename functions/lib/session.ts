@@ -47,9 +47,14 @@ export async function withJobSession<T>(env: JobEnvironment, identity: Identity,
   try {
     bound = await req.entry.bind(env, repo);
     const onRefreshError = (err: unknown): void => log.warn('could not refresh the lock', { error: (err as Error).message });
-    locks.push(await acquireStepLock(repo, req.requestId, req.entry.lock === 'exclusive', () => new Date(), onRefreshError));
-    for (const other of bound.repositories) locks.push(await acquireStepLock(other, req.requestId, false, () => new Date(), onRefreshError));
-    const ctx: JobContext = { repo, reporter: log, now: req.now, identity, ...(req.remainingMs ? { remainingMs: req.remainingMs } : {}) };
+    const main = await acquireStepLock(repo, req.requestId, req.entry.lock, () => new Date(), onRefreshError);
+    locks.push(main);
+    for (const other of bound.repositories) locks.push(await acquireStepLock(other, req.requestId, 'shared', () => new Date(), onRefreshError));
+    const ctx: JobContext = {
+      repo, reporter: log, now: req.now, clock: () => new Date(), identity,
+      ...(req.entry.lock === 'lease' ? { lease: { check: () => main.check() } } : {}),
+      ...(req.remainingMs ? { remainingMs: req.remainingMs } : {}),
+    };
     const result = await body({ job: bound.job, ctx });
     succeeded = true;
     return result;
