@@ -41,7 +41,7 @@ test('forget --prune: restic check --read-data passes, kept snapshots restore id
   // What the kept snapshots hold, restored by restic before anything changes.
   for (const id of kept) restic.run(['restore', id, '--target', join(restic.dir, 'before', id)]);
 
-  await cairnOk(['-r', restic.repo, 'forget', '--keep-last', '2', '--prune'], { env });
+  await cairnOk(['-r', restic.repo, 'forget', '--keep-last', '2', '--prune', '--instant-delete'], { env });
   runRestic(copy, ['forget', '--keep-last', '2', '--prune']);
 
   restic.run(['check', '--read-data']);
@@ -59,7 +59,7 @@ test('forget --prune: restic check --read-data passes, kept snapshots restore id
   assert.ok(before > kept.length);
 
   // Nothing left to do: a second prune plans no repack and no deletion.
-  const json = await cairnOk(['-r', restic.repo, '--json', 'prune', '--dry-run'], { env });
+  const json = await cairnOk(['-r', restic.repo, '--json', 'prune', '--dry-run', '--instant-delete'], { env });
   const summary = JSON.parse(json.trim().split('\n').pop()!) as { stats: { packs: { repack: number; remove: number; unref: number } } };
   assert.deepEqual({ repack: summary.stats.packs.repack, remove: summary.stats.packs.remove, unref: summary.stats.packs.unref }, { repack: 0, remove: 0, unref: 0 });
 });
