@@ -1,7 +1,7 @@
 // `cairn restore SNAPSHOT --target DIR`: recreate a snapshot (or part of it) in a directory.
 import type { Command } from 'commander';
 import { UsageError, shortId } from '../../shared/core/index.js';
-import { findSnapshot, loadIndex } from '../../shared/repository/index.js';
+import { findSnapshot, loadIndex, readableIndex } from '../../shared/repository/index.js';
 import { commandContext, withRepository } from '../context.js';
 import { addSnapshotFilterOptions, snapshotFilter, type SnapshotFilterFlags } from '../snapshot-filter.js';
 import { restoreSnapshot } from '../restore/restorer.js';
@@ -39,7 +39,8 @@ export function registerRestore(program: Command): void {
     const ctx = commandContext(cmd);
     await withRepository(ctx, 'shared', async ({ repo, printer }) => {
       const { id, snapshot } = await findSnapshot(repo, ref, snapshotFilter(opts));
-      const { index } = await loadIndex(repo);
+      // Marked packs are readable too: a snapshot may reference one until the next prune recovers it.
+      const index = readableIndex(await loadIndex(repo));
       const select = restoreSelector(opts);
       printer.info(`restoring snapshot ${shortId(id)} of [${snapshot.paths.join(' ')}] to ${target}`);
       const started = Date.now();

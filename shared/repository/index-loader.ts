@@ -135,3 +135,14 @@ export async function loadIndex(
   index.removePacks(demote);
   return { index, marked: markedIndex, markedPacks: marks, files: [...read] };
 }
+
+/**
+ * readableIndex returns the loaded live index with the marked packs appended: what restore and other readers
+ * use, so a snapshot that references a marked pack (its backup deduplicated before the mark; the next prune
+ * recovers it) still reads. Live locations come first, so a blob with a live copy is read from it. Modifies
+ * and returns `loaded.index`: backups must not use it for deduplication.
+ */
+export function readableIndex(loaded: LoadedIndex): MasterIndex {
+  for (const id of loaded.markedPacks.keys()) if (!loaded.index.hasPack(id)) loaded.index.addPack(id, loaded.marked.packBlobs(id));
+  return loaded.index;
+}

@@ -5,7 +5,7 @@ export { readBlob, decodeBlob } from './blob-reader.js';
 export { BlobWriter, type BlobWriterOptions, type BlobWriterStats } from './blob-writer.js';
 export { PackWriter, encodeBlob, DEFAULT_PACK_SIZE, type EncodedBlob, type FinishedPack } from './pack-writer.js';
 export { IndexWriter, toIndexPack, maxBlobsPerIndex } from './index-writer.js';
-export { loadIndex, loadIndexFile, splitIndexFiles, laterMark, type LoadedIndex, type IndexView, type IndexViewMarked } from './index-loader.js';
+export { loadIndex, loadIndexFile, readableIndex, splitIndexFiles, laterMark, type LoadedIndex, type IndexView, type IndexViewMarked } from './index-loader.js';
 export { MasterIndex, type BlobLocation } from './master-index.js';
 export {
   loadSnapshot,
