@@ -1,5 +1,5 @@
 // The monitor bundle, run in an empty directory like Lambda: backup-finished events become host records in
-// the control bucket, and the hourly tick alerts (a signed SNS Publish to a local endpoint) about hosts with
+// the control bucket, and the hourly tick alerts (an SNS Publish to a local endpoint) about hosts with
 // no successful backup for MISSED_BACKUP_HOURS — once, not every hour.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -52,7 +52,7 @@ describe('monitor bundle', { timeout: 120_000 }, () => {
     assert.equal(record['lastSuccess'], record['time']);
   });
 
-  it('the tick alerts once about hosts silent too long, with a SigV4-signed Publish to the topic', async () => {
+  it('the tick alerts once about hosts silent too long, with a signed SNS Publish to the topic', async () => {
     await sandbox.invoke('monitor', finished('laptop', 'succeeded', 50), env);
     // A failed backup does not count as a backup: the host stays silent since its last success.
     await sandbox.invoke('monitor', finished('laptop', 'failed', 2), env);
@@ -71,7 +71,7 @@ describe('monitor bundle', { timeout: 120_000 }, () => {
     assert.match(fields['Subject']!, /1 host\(s\) without a backup for 26 h/);
     assert.match(fields['Message']!, /laptop: last successful backup/);
     assert.doesNotMatch(fields['Message']!, /nas/);
-    assert.match(authorization, /^AWS4-HMAC-SHA256 Credential=S3RVER\/\d{8}\/eu-west-1\/sns\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
+    assert.match(authorization, /^AWS4-HMAC-SHA256 Credential=S3RVER\/\d{8}\/eu-west-1\/sns\/aws4_request, SignedHeaders=[a-z0-9;-]*x-amz-date[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
   });
 
   it('rejects other events and a missing environment variable by name', async () => {
