@@ -83,7 +83,7 @@ export async function withRepository<T>(ctx: CommandContext, lock: LockMode, wor
     if (lock === 'lease') {
       // The lease is the maintainer's only guard against a second maintainer: --no-lock does not apply.
       held = (await acquireLease(repo, ctx.identity)).lock;
-    } else if (lock !== 'none' && !ctx.globals.noLock) {
+    } else if (lock !== 'none' && ctx.globals.lock !== false) {
       held = await RepositoryLock.acquire(repo, { ...ctx.identity, exclusive: lock === 'exclusive' });
     }
     held?.startRefresh((err) => ctx.printer.warn(`could not refresh the lock: ${(err as Error).message}`));

@@ -14,7 +14,8 @@ export interface GlobalOptions {
   verbose?: boolean;
   cacheDir?: string;
   cache?: boolean;
-  noLock?: boolean;
+  /** false with --no-lock (commander stores a negated flag under its positive name). */
+  lock?: boolean;
 }
 
 /** env reads CAIRN_<name>, falling back to RESTIC_<name>. */
@@ -58,12 +59,16 @@ function runPasswordCommand(command: string): string {
 export async function resolvePassword(g: GlobalOptions, warn: (msg: string) => void, prompt = 'enter password for repository: '): Promise<string> {
   if (g.passwordFile !== undefined) return readPasswordFile(g.passwordFile, warn);
   if (g.passwordCommand !== undefined) return runPasswordCommand(g.passwordCommand);
-  const direct = env('PASSWORD');
-  if (direct !== undefined) return direct;
-  const file = env('PASSWORD_FILE');
-  if (file !== undefined) return readPasswordFile(file, warn);
-  const command = env('PASSWORD_COMMAND');
-  if (command !== undefined) return runPasswordCommand(command);
+  // Per prefix, restic's order (command, then file, then the password itself); CAIRN_* before RESTIC_*.
+  for (const prefix of ['CAIRN_', 'RESTIC_']) {
+    const value = (name: string): string | undefined => process.env[prefix + name] || undefined;
+    const command = value('PASSWORD_COMMAND');
+    if (command !== undefined) return runPasswordCommand(command);
+    const file = value('PASSWORD_FILE');
+    if (file !== undefined) return readPasswordFile(file, warn);
+    const direct = value('PASSWORD');
+    if (direct !== undefined) return direct;
+  }
   if (process.stdin.isTTY) return readHidden(prompt);
   throw new UsageError('no password given: use --password-file, or set CAIRN_PASSWORD_FILE (or CAIRN_PASSWORD)');
 }

@@ -30,8 +30,8 @@ export function registerCopy(program: Command): void {
     try {
       // restic's --no-lock spares only the source; the target is written, so it is always locked.
       // (commander stores --no-lock as `lock: false`; both spellings are honoured.)
-      const skipSourceLock = ctx.globals.noLock === true || (ctx.globals as { lock?: boolean }).lock === false;
-      const targetCtx = { ...ctx, globals: { ...ctx.globals, noLock: false, lock: true } };
+      const skipSourceLock = ctx.globals.lock === false;
+      const targetCtx = { ...ctx, globals: { ...ctx.globals, lock: true } };
       await withRepository(targetCtx, 'shared', async ({ repo: target, printer, identity }) => {
         const lock = skipSourceLock ? undefined : await RepositoryLock.acquire(source.repo, { ...identity, exclusive: false });
         lock?.startRefresh((err) => printer.warn(`could not refresh the source lock: ${(err as Error).message}`));

@@ -20,8 +20,8 @@ export function registerInit(program: Command): void {
         const password = await resolvePassword(ctx.globals, (m) => ctx.printer.warn(m), 'enter password for new repository: ');
         const repo = await Repository.init(backend, password, { ...ctx.identity, version, created: nowGoTime() });
         ctx.printer.jsonLine({ message_type: 'initialized', id: repo.config.id, repository: url });
-        ctx.printer.out(`created cairn repository ${shortId(repo.config.id)} at ${url} (format version ${version})`);
-        ctx.printer.out('Please note that knowledge of your password is required to access the repository. Losing your password means that your data is irrecoverably lost.');
+        ctx.printer.info(`created cairn repository ${shortId(repo.config.id)} at ${url} (format version ${version})`);
+        ctx.printer.info('Please note that knowledge of your password is required to access the repository. Losing your password means that your data is irrecoverably lost.');
       } finally {
         await backend.close();
       }
