@@ -1,6 +1,6 @@
 // The hashing kernel: the one loop where the chunker spends its time, slides the 64-byte Rabin window over
 // the bytes and stops at the first position whose fingerprint has its low `maskBits` bits all zero. It is a
-// small WebAssembly function built at run time (wasm-encoder.ts): the 53-bit state and its 61-bit shifted
+// small WebAssembly function built at run time (shared/wasm): the 53-bit state and its 61-bit shifted
 // form need 64-bit integers, which JS only has as slow BigInts; the best JS variant (state split into two
 // 32-bit halves, same two-byte step) measured 1.6–1.9x slower in CPU time on this machine than this kernel.
 //
@@ -9,7 +9,7 @@
 // independent loads (the top two bytes reduce separately, by linearity), and computes the in-between
 // fingerprint only for the cut test, off the dependency chain.
 import { type RabinTables } from './tables.js';
-import { I32, I64, moduleWithOneFunction, op } from './wasm-encoder.js';
+import { encodeOneFunctionModule, I32, I64, op } from '../wasm/index.js';
 
 // Memory layout of one kernel instance (bytes).
 const HIGH = 0; // reduceHigh, 256 × u64
@@ -100,13 +100,12 @@ function kernelModule(degree: number, maskBits: number): object {
     ...op.end,
     ...storeState(d), ...op.i32Const(-1),
   ];
-  const bytes = moduleWithOneFunction({
+  const bytes = encodeOneFunctionModule({
+    exportName: 'scan',
     params: [I32, I32],
     results: [I32],
     locals: [[2, I64], [2, I32], [1, I64]],
     body,
-    functionName: 'scan',
-    memoryName: 'memory',
     memoryPages: PAGES,
   });
   const module = new wasm.Module(bytes);

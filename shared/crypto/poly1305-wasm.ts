@@ -2,9 +2,11 @@
 // JavaScript (16-bit limbs, no 64-bit multiply) managed ~160 MB/s here; the same radix-2^26 algorithm as
 // poly1305-donna-32, with native i64 multiplies, is several times faster. The loop lives in wasm; key
 // setup, the last partial block and the final reduction (once per message) stay in JavaScript.
-import { buildModule, I32, I64, op } from './wasm-assembler.js';
+import { encodeOneFunctionModule, I32, I64, op } from '../wasm/index.js';
 
 // Memory layout: r0..r4 at 0..39, h0..h4 at 40..79 (i64 each), message bytes from MESSAGE_AT on.
+// Loads and stores give alignment hint 0 (none promised): the limb loads at m+3, m+6, … are unaligned, and a
+// hint never changes results.
 const H_AT = 40;
 const MESSAGE_AT = 128;
 const PAGES = 5;
@@ -26,8 +28,8 @@ function product(i: number): number[] {
   const out: number[] = [];
   for (let j = 0; j < 5; j++) {
     const factor = j <= i ? R[i - j]! : S[5 + i - j]!;
-    out.push(...op.localGet(H[j]!), ...op.localGet(factor), ...op.i64Mul());
-    if (j > 0) out.push(...op.i64Add());
+    out.push(...op.localGet(H[j]!), ...op.localGet(factor), ...op.i64Mul);
+    if (j > 0) out.push(...op.i64Add);
   }
   return out;
 }
@@ -37,11 +39,11 @@ function absorbLimb(i: number, byte: number, shift: number, last: boolean): numb
   return [
     ...op.localGet(H[i]!),
     ...op.localGet(M),
-    ...op.i64Load32U(byte),
+    ...op.i64Load32U(byte, 0),
     ...op.i64Const(shift),
-    ...op.i64ShrU(),
-    ...(last ? [...op.localGet(HIBIT64), ...op.i64Or()] : [...op.i64Const(MASK26), ...op.i64And()]),
-    ...op.i64Add(),
+    ...op.i64ShrU,
+    ...(last ? [...op.localGet(HIBIT64), ...op.i64Or] : [...op.i64Const(MASK26), ...op.i64And]),
+    ...op.i64Add,
     ...op.localSet(H[i]!),
   ];
 }
@@ -50,37 +52,37 @@ function absorbLimb(i: number, byte: number, shift: number, last: boolean): numb
 function carry(i: number): number[] {
   return [
     ...op.localGet(D[i]!),
-    ...(i > 0 ? [...op.localGet(C), ...op.i64Add()] : []),
+    ...(i > 0 ? [...op.localGet(C), ...op.i64Add] : []),
     ...op.localTee(D[i]!),
     ...op.i64Const(26),
-    ...op.i64ShrU(),
+    ...op.i64ShrU,
     ...op.localSet(C),
     ...op.localGet(D[i]!),
     ...op.i64Const(MASK26),
-    ...op.i64And(),
+    ...op.i64And,
     ...op.localSet(H[i]!),
   ];
 }
 
 function blocksBody(): number[] {
   const body: number[] = [];
-  for (let i = 0; i < 5; i++) body.push(...op.i32Const(0), ...op.i64Load(8 * i), ...op.localSet(R[i]!));
-  for (let i = 1; i < 5; i++) body.push(...op.localGet(R[i]!), ...op.i64Const(5), ...op.i64Mul(), ...op.localSet(S[i]!));
-  for (let i = 0; i < 5; i++) body.push(...op.i32Const(0), ...op.i64Load(H_AT + 8 * i), ...op.localSet(H[i]!));
-  body.push(...op.localGet(HIBIT), ...op.i64ExtendI32U(), ...op.localSet(HIBIT64));
-  body.push(...op.block(), ...op.loop());
-  body.push(...op.localGet(M), ...op.localGet(END), ...op.i32GeU(), ...op.brIf(1));
+  for (let i = 0; i < 5; i++) body.push(...op.i32Const(0), ...op.i64Load(8 * i, 0), ...op.localSet(R[i]!));
+  for (let i = 1; i < 5; i++) body.push(...op.localGet(R[i]!), ...op.i64Const(5), ...op.i64Mul, ...op.localSet(S[i]!));
+  for (let i = 0; i < 5; i++) body.push(...op.i32Const(0), ...op.i64Load(H_AT + 8 * i, 0), ...op.localSet(H[i]!));
+  body.push(...op.localGet(HIBIT), ...op.i64ExtendI32U, ...op.localSet(HIBIT64));
+  body.push(...op.block, ...op.loop);
+  body.push(...op.localGet(M), ...op.localGet(END), ...op.i32GeU, ...op.brIf(1));
   body.push(...absorbLimb(0, 0, 0, false), ...absorbLimb(1, 3, 2, false), ...absorbLimb(2, 6, 4, false));
   body.push(...absorbLimb(3, 9, 6, false), ...absorbLimb(4, 12, 8, true));
   for (let i = 0; i < 5; i++) body.push(...product(i), ...op.localSet(D[i]!));
   for (let i = 0; i < 5; i++) body.push(...carry(i));
   // h0 += 5·c folds the carry out of limb 4 back in (2^130 ≡ 5); then one more carry into h1.
-  body.push(...op.localGet(H[0]!), ...op.localGet(C), ...op.i64Const(5), ...op.i64Mul(), ...op.i64Add(), ...op.localSet(D[0]!));
-  body.push(...op.localGet(H[1]!), ...op.localGet(D[0]!), ...op.i64Const(26), ...op.i64ShrU(), ...op.i64Add(), ...op.localSet(H[1]!));
-  body.push(...op.localGet(D[0]!), ...op.i64Const(MASK26), ...op.i64And(), ...op.localSet(H[0]!));
-  body.push(...op.localGet(M), ...op.i32Const(16), ...op.i32Add(), ...op.localSet(M), ...op.br(0));
-  body.push(...op.end(), ...op.end());
-  for (let i = 0; i < 5; i++) body.push(...op.i32Const(0), ...op.localGet(H[i]!), ...op.i64Store(H_AT + 8 * i));
+  body.push(...op.localGet(H[0]!), ...op.localGet(C), ...op.i64Const(5), ...op.i64Mul, ...op.i64Add, ...op.localSet(D[0]!));
+  body.push(...op.localGet(H[1]!), ...op.localGet(D[0]!), ...op.i64Const(26), ...op.i64ShrU, ...op.i64Add, ...op.localSet(H[1]!));
+  body.push(...op.localGet(D[0]!), ...op.i64Const(MASK26), ...op.i64And, ...op.localSet(H[0]!));
+  body.push(...op.localGet(M), ...op.i32Const(16), ...op.i32Add, ...op.localSet(M), ...op.br(0));
+  body.push(...op.end, ...op.end);
+  for (let i = 0; i < 5; i++) body.push(...op.i32Const(0), ...op.localGet(H[i]!), ...op.i64Store(H_AT + 8 * i, 0));
   return body;
 }
 
@@ -101,7 +103,7 @@ let instance: { exports: Exports; bytes: Uint8Array; words: Uint32Array } | unde
 function wasm(): NonNullable<typeof instance> {
   if (instance === undefined) {
     const module = new webAssembly.Module(
-      buildModule(PAGES, { exportName: 'blocks', params: [I32, I32, I32], localCount: 21, localType: I64, body: blocksBody() }),
+      encodeOneFunctionModule({ exportName: 'blocks', params: [I32, I32, I32], locals: [[21, I64]], body: blocksBody(), memoryPages: PAGES }),
     );
     const exports = new webAssembly.Instance(module).exports as unknown as Exports;
     instance = { exports, bytes: new Uint8Array(exports.memory.buffer), words: new Uint32Array(exports.memory.buffer) };
