@@ -72,6 +72,24 @@ export class IndexWriter {
   }
 
   /**
+   * retainPending keeps only the pending packs for which `keep` holds and returns the IDs of the others.
+   * A backup whose lock may have gone stale calls it with a fresh listing of data/ before its last flush: a
+   * prune may have marked and deleted an unindexed pack meanwhile, and an index file naming a pack that is
+   * not stored would make every later check fail. (Blobs of dropped packs are caught by re-validation.)
+   */
+  retainPending(keep: (packId: Id) => boolean): Id[] {
+    const dropped: Id[] = [];
+    const kept: IndexPack[] = [];
+    for (const p of this.pending) {
+      if (keep(p.id)) kept.push(p);
+      else dropped.push(p.id);
+    }
+    this.pending = kept;
+    this.pendingBlobs = kept.reduce((n, p) => n + p.blobs.length, 0);
+    return dropped;
+  }
+
+  /**
    * flush writes every pending pack into one new index file (none if nothing is pending). Safe to call while
    * other packs arrive: the pending list is taken before the write, so a pack added meanwhile waits for the
    * next file instead of being dropped; on failure the taken packs are put back.
