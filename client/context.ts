@@ -64,6 +64,26 @@ export async function openStorage(url: string, printer: Printer): Promise<Backen
   });
 }
 
+/**
+ * Test-only knobs for the lock's timing, read here so the engine never sees the environment:
+ * CAIRN_TEST_LOCK_SAFE_GAP_MS (the refresh gap after which a backup re-validates, default 15 minutes) and
+ * CAIRN_TEST_LOCK_REFRESH_MS (the heartbeat, default 5 minutes). Interop tests use them to suspend a backup
+ * for seconds instead of half an hour. Not documented for users: a shorter gap only costs time, but a
+ * longer refresh than the gap would make every backup re-validate.
+ */
+export function lockTestTiming(): { safeGapMs?: number; refreshMs?: number } {
+  const read = (name: string): number | undefined => {
+    const raw = process.env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name}="${raw}" is not a positive whole number of milliseconds`);
+    return n;
+  };
+  const safeGapMs = read('CAIRN_TEST_LOCK_SAFE_GAP_MS');
+  const refreshMs = read('CAIRN_TEST_LOCK_REFRESH_MS');
+  return { ...(safeGapMs !== undefined ? { safeGapMs } : {}), ...(refreshMs !== undefined ? { refreshMs } : {}) };
+}
+
 /** 'lease': the maintenance lease (a shared lock flagged as maintainer; two-phase prune). */
 export type LockMode = 'none' | 'shared' | 'exclusive' | 'lease';
 

@@ -1,9 +1,22 @@
 // One backup run, start to finish: load the index, pick the parent snapshot, archive the paths, flush packs,
 // write the index, and only then the snapshot — so an interrupted run leaves no snapshot that points at
-// missing data, and the next run reuses every pack that made it into an index.
+// missing data, and the next run reuses every pack that made it into an index. A run whose lock may have
+// looked stale to a concurrent prune re-validates its snapshot's blobs before writing it (finishBackupIndex).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Id } from '../../shared/core/index.js';
 import { parseGoTime, type Snapshot } from '../../shared/format/index.js';
-import { BlobWriter, IndexWriter, loadIndex, loadSnapshots, saveSnapshot, type Repository, type SnapshotEntry } from '../../shared/repository/index.js';
+import {
+  BlobWriter,
+  finishBackupIndex,
+  IndexWriter,
+  loadIndex,
+  loadSnapshots,
+  saveSnapshot,
+  type FinishBackupResult,
+  type Repository,
+  type SnapshotEntry,
+  type StaleWatch,
+} from '../../shared/repository/index.js';
 import { Archiver, type PathFilter } from './archiver.js';
 import { ParentTrees } from './parent.js';
 import { existingTargets, snapshotPaths } from './targets.js';
@@ -41,6 +54,16 @@ export interface BackupOptions {
   /** Write an index file after this many new packs (default INDEX_EVERY_PACKS). */
   readonly indexEveryPacks?: number;
   readonly onIndexLoaded?: (blobs: number) => void;
+  /**
+   * The lock the run holds. When it may have looked stale to a prune (suspend, lost network), the run
+   * re-validates every blob of its snapshot against a fresh index before writing it. Without one
+   * (--no-lock) nothing is re-validated.
+   */
+  readonly lock?: StaleWatch | undefined;
+  /** Wait after refreshing a stale lock. @default LOCK_DELETE_WINDOW_MS (only tests shorten it) */
+  readonly deleteWindowMs?: number;
+  /** Told when a re-validation round starts. */
+  readonly onRevalidate?: (round: number) => void;
   readonly progress?: (counters: BackupCounters, writer: BlobWriter) => void;
 }
 
@@ -51,6 +74,8 @@ export interface BackupResult {
   readonly counters: BackupCounters;
   readonly writer: BlobWriter;
   readonly durationMs: number;
+  /** What re-validation did (rounds 0 when the lock stayed fresh); undefined for a dry run. */
+  readonly revalidation: FinishBackupResult | undefined;
 }
 
 /**
@@ -93,10 +118,21 @@ export async function runBackup(repo: Repository, opts: BackupOptions): Promise<
   opts.progress?.(archiver.counters, writer);
   const timer = opts.progress ? setInterval(() => opts.progress!(archiver.counters, writer), 250) : undefined;
   let tree: Id;
+  let revalidation: FinishBackupResult | undefined;
   try {
     tree = await archiver.archive(targets);
     await writer.flush();
-    await indexWriter.flush();
+    if (opts.dryRun) await indexWriter.flush();
+    else {
+      revalidation = await finishBackupIndex(repo, {
+        tree,
+        indexWriter,
+        lock: opts.lock,
+        ...(opts.deleteWindowMs !== undefined ? { deleteWindowMs: opts.deleteWindowMs } : {}),
+        sleep: (ms) => sleep(ms, undefined, opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onRevalidate ? { onRevalidate: opts.onRevalidate } : {}),
+      });
+    }
   } catch (err) {
     // Interrupted: index the packs that are already stored so the next run skips their blobs.
     if (opts.signal?.aborted) await indexWriter.flush().catch(() => undefined);
@@ -112,5 +148,5 @@ export async function runBackup(repo: Repository, opts: BackupOptions): Promise<
   // The last chance to stop: after this line the backup exists.
   opts.signal?.throwIfAborted();
   const snapshotId = opts.dryRun ? undefined : await saveSnapshot(repo, snapshot);
-  return { snapshotId, snapshot, parent: parent?.id, counters: archiver.counters, writer, durationMs: Date.now() - started };
+  return { snapshotId, snapshot, parent: parent?.id, counters: archiver.counters, writer, durationMs: Date.now() - started, revalidation };
 }

@@ -48,6 +48,18 @@ function parseTime(value: string): string {
   }
 }
 
+/**
+ * CAIRN_TEST_DELETE_WINDOW_MS: test-only, how long a backup whose lock went stale waits before re-validating
+ * (default LOCK_DELETE_WINDOW_MS, 60 s). Read here so the engine never sees the environment.
+ */
+function testDeleteWindow(): number | undefined {
+  const raw = process.env.CAIRN_TEST_DELETE_WINDOW_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`CAIRN_TEST_DELETE_WINDOW_MS="${raw}" is not a whole number of milliseconds`);
+  return n;
+}
+
 export function registerBackup(program: Command): void {
   program
     .command('backup')
@@ -93,7 +105,8 @@ export function registerBackup(program: Command): void {
         env: process.env,
       });
       const time = opts.time === undefined ? nowGoTime() : parseTime(opts.time);
-      await withRepository(ctx, 'shared', async ({ repo, printer, identity }) => {
+      const deleteWindowMs = testDeleteWindow();
+      await withRepository(ctx, 'shared', async ({ repo, printer, identity, lock }) => {
         const reporter = new BackupReporter(printer);
         const parent = opts.force ? null : opts.parent === undefined ? undefined : (await findSnapshot(repo, opts.parent)).id;
         const interruption = onInterrupt();
@@ -116,6 +129,9 @@ export function registerBackup(program: Command): void {
           signal: interruption.signal,
           ...(indexEvery > 0 ? { indexEveryPacks: indexEvery } : {}),
           onIndexLoaded: (blobs) => printer.debug(`loaded index with ${blobs} blobs`),
+          lock,
+          ...(deleteWindowMs !== undefined ? { deleteWindowMs } : {}),
+          onRevalidate: (round) => printer.debug(`the lock may have looked stale to a prune: re-validating the snapshot's blobs (round ${round})`),
           progress: (counters, writer) => reporter.progress(counters, writer),
         }).finally(() => interruption.dispose());
         reporter.summary(result);

@@ -35,6 +35,11 @@ export interface LockOptions extends Identity {
   readonly now?: () => Date;
   /** Tells whether a PID on this host is alive; injectable for tests. */
   readonly isAlive?: (pid: number) => boolean;
+  /**
+   * The refresh gap above which this holder assumes others may have judged its lock stale.
+   * @default LOCK_SAFE_GAP_MS — only tests lower it (to exercise re-validation without waiting 15 minutes).
+   */
+  readonly safeGapMs?: number;
 }
 
 export interface LockEntry {
@@ -109,12 +114,16 @@ export class RepositoryLock {
    * acknowledgeStale: a refresh gap above LOCK_SAFE_GAP_MS was seen, or the newest lock file is that old now.
    */
   mayHaveGoneStale(now: Date = this.clock()): boolean {
-    return this.gapSeen || now.getTime() - this.lastOkMs > LOCK_SAFE_GAP_MS;
+    return this.gapSeen || now.getTime() - this.lastOkMs > this.safeGapMs;
   }
 
   /** acknowledgeStale clears the gap flag; call right after a successful refresh, before re-validating. */
   acknowledgeStale(): void {
     this.gapSeen = false;
+  }
+
+  private get safeGapMs(): number {
+    return this.opts.safeGapMs ?? LOCK_SAFE_GAP_MS;
   }
 
   private clock(): Date {
@@ -171,7 +180,7 @@ export class RepositoryLock {
     const old = this.current;
     this.current = await this.repo.saveJson('locks', encodeLockFile(RepositoryLock.lockFile(this.opts, now, this.sessionStart)));
     // Judged by the time the file carries, which is what others compare against their clock.
-    if (now.getTime() - this.lastOkMs > LOCK_SAFE_GAP_MS) this.gapSeen = true;
+    if (now.getTime() - this.lastOkMs > this.safeGapMs) this.gapSeen = true;
     this.lastOkMs = Math.max(this.lastOkMs, now.getTime());
     await this.repo.backend.remove('locks', old);
   }
