@@ -9,6 +9,7 @@ import type { Repository } from '../../repository/index.js';
 import type { Job, JobContext } from '../job.js';
 import { loadCheckedIndex, type CheckedIndex } from './load-index.js';
 import { checkPackStructure } from './pack-structure.js';
+import { includeMarkedPacks, packBlobsForRead } from './marked-packs.js';
 import { readPack } from './read-pack.js';
 import { batchPacks, selectPacks } from './select-packs.js';
 import { checkStructure, type StructureResult } from './structure.js';
@@ -56,6 +57,8 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
       reporter.log('debug', 'checking packs');
       const listing = new Map<Id, number>();
       for await (const f of repo.backend.list('data')) listing.set(f.name, f.size);
+      // Stored marked packs are readable (a snapshot may still use one): into the index before any check.
+      const markedHints = includeMarkedPacks(checked, listing, ctx.now.getTime());
       const packs = checkPackStructure(checked, listing);
       reporter.log('debug', 'checking snapshots, trees and blobs');
       const structure = await checkStructure(repo, checked.index, snapshotIds, { packs: packs.badPacks, blobs: packs.badBlobs });
@@ -64,7 +67,7 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
       const toRead = selectPacks(packs.present, options, deps.random);
       const plan: CheckPlan = {
         errors: [...checked.errors, ...packs.errors, ...structure.errors],
-        hints: [...checked.hints, ...packs.hints],
+        hints: [...checked.hints, ...packs.hints, ...markedHints],
         stats: {
           snapshots: snapshotIds.length,
           indexFiles: checked.files,
@@ -82,7 +85,7 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
     },
 
     async work(ctx: JobContext, _plan: CheckPlan, item: CheckItem) {
-      const { index } = await indexOf(ctx.repo);
+      const checked = await indexOf(ctx.repo);
       const result: CheckItemResult = { errors: [], packsRead: 0, bytesRead: 0, blobsRead: 0 };
       const reads = new Array<Finding[]>(item.packs.length);
       let next = 0;
@@ -90,7 +93,8 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
         while (next < item.packs.length) {
           const i = next++;
           const pack = item.packs[i]!;
-          const r = await readPack(ctx.repo, pack.id, index.packBlobs(pack.id));
+          // A step run on a fresh load (a Lambda per item) has not merged the marked packs: ask for either.
+          const r = await readPack(ctx.repo, pack.id, packBlobsForRead(checked, pack.id));
           reads[i] = r.errors;
           result.packsRead++;
           result.bytesRead += r.bytes;

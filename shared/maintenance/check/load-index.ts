@@ -1,9 +1,11 @@
 // Loading the index for check: like the repository's loadIndex, but a damaged index file is a finding,
 // not the end of the check, and the per-file view that check's hints need (a pack listed in several index
-// files, the old array format, packs marked for deletion) is kept.
+// files, the old array format, packs marked for deletion) is kept. Marked packs' blob lists are kept apart
+// (`markedIndex`): a snapshot may use a marked pack (its backup deduplicated before the mark; the next prune
+// recovers it), so check reads them like restore does — see marked-packs.ts.
 import { CorruptDataError, type Id } from '../../core/index.js';
 import { decodeIndexFile } from '../../format/index.js';
-import { MasterIndex, type Repository } from '../../repository/index.js';
+import { laterMark, MasterIndex, type Repository } from '../../repository/index.js';
 import type { Finding } from './types.js';
 
 export type CheckedIndex = {
@@ -13,6 +15,10 @@ export type CheckedIndex = {
   readonly listedTwice: Map<Id, number>;
   /** Packs that two-phase prune marked for deletion (packs_to_delete); present ones are expected. */
   readonly marked: Set<Id>;
+  /** The blob lists of marked packs (as `packs_to_delete` gives them; an unindexed pack's may be empty). */
+  readonly markedIndex: MasterIndex;
+  /** Each marked pack's latest mark (Go time). */
+  readonly markTimes: Map<Id, string>;
   readonly errors: Finding[];
   readonly hints: Finding[];
 };
@@ -30,6 +36,8 @@ export async function loadCheckedIndex(repo: Repository): Promise<CheckedIndex> 
   const index = new MasterIndex();
   const seen = new Map<Id, number>();
   const marked = new Set<Id>();
+  const markedIndex = new MasterIndex();
+  const markTimes = new Map<Id, string>();
   const errors: Finding[] = [];
   const hints: Finding[] = [];
   let next = 0;
@@ -43,7 +51,11 @@ export async function loadCheckedIndex(repo: Repository): Promise<CheckedIndex> 
           index.addPack(pack.id, pack.blobs);
           seen.set(pack.id, (seen.get(pack.id) ?? 0) + 1);
         }
-        for (const pack of file.packs_to_delete ?? []) marked.add(pack.id);
+        for (const pack of file.packs_to_delete ?? []) {
+          marked.add(pack.id);
+          markedIndex.addPack(pack.id, pack.blobs);
+          markTimes.set(pack.id, laterMark(markTimes.get(pack.id), pack.time));
+        }
         if (firstByte(bytes) === 0x5b) {
           hints.push({ kind: 'index-old-format', index: id, message: `index ${id.slice(0, 8)} has the old format (a bare list of packs)` });
         }
@@ -55,7 +67,7 @@ export async function loadCheckedIndex(repo: Repository): Promise<CheckedIndex> 
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_FILES, ids.length) }, worker));
   const listedTwice = new Map([...seen].filter(([, n]) => n > 1));
-  return { index, files: ids.length, listedTwice, marked, errors, hints };
+  return { index, files: ids.length, listedTwice, marked, markedIndex, markTimes, errors, hints };
 }
 
 /** The first byte that is not JSON whitespace. */

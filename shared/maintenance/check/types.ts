@@ -17,6 +17,7 @@ export type FindingKind =
   | 'pack-size'
   | 'pack-unreferenced'
   | 'pack-mixed'
+  | 'pack-marked'
   // snapshots and trees
   | 'snapshot-unreadable'
   | 'tree-unreadable'

@@ -4,42 +4,22 @@
 // and loads the index, as a real prune's deletions land within the window the backup waits out).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeIndexFile, formatGoTime, type IndexFile } from '../../../shared/format/index.js';
 import {
   classifyBlobs,
   loadIndex,
   readableIndex,
   readBlob,
-  Repository,
+  type Repository,
   snapshotBlobs,
   SnapshotInvalidatedError,
   walkTree,
   type StaleWatch,
 } from '../../../shared/repository/index.js';
-import { LocalBackend } from '../../../shared/storage/index.js';
-import { runBackup, type BackupOptions } from '../../../client/backup/run-backup.js';
-import { cheapenKeys, RESTIC_PASSWORD } from '../../support/restic.js';
+import { runBackup } from '../../../client/backup/run-backup.js';
+import { indexedPacks, initRepo, markAllIndexed, options, sources } from '../../support/backup-engine.js';
 import { tempDir } from '../../support/tmp.js';
-
-const IDENTITY = { hostname: 'revalidate-test', username: 'tester' } as const;
-
-async function initRepo(dir: string): Promise<Repository> {
-  await Repository.init(new LocalBackend(dir), RESTIC_PASSWORD, { ...IDENTITY, created: new Date().toISOString(), version: 2 });
-  cheapenKeys(dir, RESTIC_PASSWORD);
-  return Repository.open(new LocalBackend(dir), RESTIC_PASSWORD);
-}
-
-function options(paths: string[], lock?: StaleWatch): BackupOptions {
-  return {
-    paths, hostname: IDENTITY.hostname, username: IDENTITY.username, uid: 0, gid: 0,
-    time: formatGoTime(BigInt(Date.now()) * 1_000_000n, 0), tags: [], excludes: [], parent: null, dryRun: false,
-    onError: (path, err) => assert.fail(`${path}: ${String(err)}`), onChanged: () => undefined, onWarning: () => undefined,
-    lock, deleteWindowMs: 0,
-  };
-}
 
 /** A lock that looks stale until refreshed; its refresh runs `prune` first (the prune that ran meanwhile). */
 function staleLock(prune: () => Promise<void>): StaleWatch & { refreshes: number } {
@@ -55,23 +35,6 @@ function staleLock(prune: () => Promise<void>): StaleWatch & { refreshes: number
   return lock;
 }
 
-/** markAllIndexed plays a prune's first phase: every indexed pack marked, the old index files superseded. */
-async function markAllIndexed(repo: Repository): Promise<string[]> {
-  const packs: IndexFile['packs'] = [];
-  const loaded = await loadIndex(repo, (_id, f) => packs.push(...f.packs));
-  const time = formatGoTime(BigInt(Date.now()) * 1_000_000n, 0);
-  const file: IndexFile = { supersedes: loaded.files, packs: [], packs_to_delete: packs.map((p) => ({ ...p, time })) };
-  await repo.saveJson('index', encodeIndexFile(file));
-  for (const id of loaded.files) await repo.backend.remove('index', id);
-  return packs.map((p) => p.id);
-}
-
-async function indexedPacks(repo: Repository): Promise<IndexFile['packs']> {
-  const packs: IndexFile['packs'] = [];
-  await loadIndex(repo, (_id, f) => packs.push(...f.packs));
-  return packs;
-}
-
 /** The snapshot's files as restored through a readable index (live, then marked packs). */
 async function restoredFiles(repo: Repository, tree: string): Promise<Map<string, Buffer>> {
   const index = readableIndex(await loadIndex(repo));
@@ -81,17 +44,6 @@ async function restoredFiles(repo: Repository, tree: string): Promise<Map<string
     out.set(path, Buffer.concat(await Promise.all((node.content ?? []).map((id) => readBlob(repo, index, 'data', id)))));
   }
   return out;
-}
-
-function sources(root: string): { shared: string; own: string } {
-  const shared = join(root, 'shared');
-  const own = join(root, 'own');
-  mkdirSync(join(shared, 'sub'), { recursive: true });
-  mkdirSync(own);
-  writeFileSync(join(shared, 'big.bin'), randomBytes(1500 * 1024));
-  writeFileSync(join(shared, 'sub', 'note.txt'), 'shared note\n'.repeat(50));
-  writeFileSync(join(own, 'new.bin'), randomBytes(900 * 1024));
-  return { shared, own };
 }
 
 describe('backup re-validation after a stale lock', () => {
