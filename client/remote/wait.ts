@@ -1,5 +1,6 @@
 // Waiting for a requested job: poll its status object in the control bucket until it is final or the time
 // is up. A missing object means the request has not been picked up yet (queued).
+import { StorageError } from '../../shared/core/index.js';
 import { isFinished, readStatus, type ControlStore, type JobState, type JobStatus } from '../../shared/control/index.js';
 
 export interface WaitOptions {
@@ -19,8 +20,15 @@ export async function waitForJob(store: ControlStore, requestId: string, opts: W
   const deadline = now() + opts.timeoutMs;
   let last: JobState | undefined;
   for (;;) {
-    const status = await readStatus(store, requestId);
-    const state = status?.state ?? 'queued';
+    let status: JobStatus | undefined;
+    try {
+      status = await readStatus(store, requestId);
+    } catch (err) {
+      // A status object read while it is being rewritten, or a network blip: ask again at the next poll.
+      if (!(err instanceof StorageError && err.transient)) throw err;
+      status = undefined;
+    }
+    const state = status?.state ?? last ?? 'queued';
     if (state !== last) opts.onState?.(state);
     last = state;
     if (status && isFinished(status.state)) return status;

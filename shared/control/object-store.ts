@@ -103,7 +103,8 @@ class S3ControlStore implements ControlStore {
     try {
       return JSON.parse(text) as T;
     } catch (err) {
-      throw new StorageError(`${this.location}${key} is not valid JSON: ${(err as Error).message}`, false, { cause: err });
+      // Transient: on S3-compatible servers without atomic PUTs a read can overlap a write in progress.
+      throw new StorageError(`${this.location}${key} is not valid JSON: ${(err as Error).message}`, true, { cause: err });
     }
   }
 
