@@ -104,9 +104,10 @@ export async function withRepository<T>(ctx: CommandContext, lock: LockMode, wor
       // The lease is the maintainer's only guard against a second maintainer: --no-lock does not apply.
       held = (await acquireLease(repo, ctx.identity)).lock;
     } else if (lock !== 'none' && ctx.globals.lock !== false) {
-      held = await RepositoryLock.acquire(repo, { ...ctx.identity, exclusive: lock === 'exclusive' });
+      const { safeGapMs } = lockTestTiming();
+      held = await RepositoryLock.acquire(repo, { ...ctx.identity, exclusive: lock === 'exclusive', ...(safeGapMs !== undefined ? { safeGapMs } : {}) });
     }
-    held?.startRefresh((err) => ctx.printer.warn(`could not refresh the lock: ${(err as Error).message}`));
+    held?.startRefresh((err) => ctx.printer.warn(`could not refresh the lock: ${(err as Error).message}`), lockTestTiming().refreshMs);
     return await work({ ...ctx, repo, ...(held ? { lock: held } : {}) });
   } finally {
     if (held) await held.release().catch((err: unknown) => ctx.printer.warn(`could not remove the lock: ${(err as Error).message}`));

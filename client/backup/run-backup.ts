@@ -7,6 +7,7 @@ import type { Id } from '../../shared/core/index.js';
 import { parseGoTime, type Snapshot } from '../../shared/format/index.js';
 import {
   BlobWriter,
+  confirmSnapshot,
   finishBackupIndex,
   IndexWriter,
   loadIndex,
@@ -148,5 +149,14 @@ export async function runBackup(repo: Repository, opts: BackupOptions): Promise<
   // The last chance to stop: after this line the backup exists.
   opts.signal?.throwIfAborted();
   const snapshotId = opts.dryRun ? undefined : await saveSnapshot(repo, snapshot);
+  // Suspended between the last check and the write? Then the snapshot is checked again (and removed if broken).
+  if (snapshotId !== undefined) {
+    await confirmSnapshot(repo, snapshotId, {
+      tree,
+      lock: opts.lock,
+      ...(opts.deleteWindowMs !== undefined ? { deleteWindowMs: opts.deleteWindowMs } : {}),
+      sleep: (ms) => sleep(ms),
+    });
+  }
   return { snapshotId, snapshot, parent: parent?.id, counters: archiver.counters, writer, durationMs: Date.now() - started, revalidation };
 }

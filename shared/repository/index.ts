@@ -22,4 +22,4 @@ export { loadTree, walkTree, type WalkEntry } from './trees.js';
 export { RepositoryLock, loadLocks, removeLocks, isStale, isProcessAlive, LOCK_STALE_MS, LOCK_REFRESH_MS, LOCK_SAFE_GAP_MS, LOCK_DELETE_WINDOW_MS, type LockOptions, type LockEntry } from './lock.js';
 export { acquireLease, checkLease, skewOf, ClockSkewError, LeaseLostError, MAX_CLOCK_SKEW_MS, type MaintenanceLease } from './lease.js';
 export { blobState, classifyBlobs, snapshotBlobs, copyMarkedBlobs, SnapshotInvalidatedError, type BlobRef, type BlobState, type Revalidation } from './revalidate.js';
-export { finishBackupIndex, type FinishBackupOptions, type FinishBackupResult, type StaleWatch } from './revalidate-backup.js';
+export { finishBackupIndex, confirmSnapshot, type FinishBackupOptions, type FinishBackupResult, type StaleWatch } from './revalidate-backup.js';

@@ -23,6 +23,32 @@ import { LOCK_DELETE_WINDOW_MS, type RepositoryLock } from './lock.js';
 import { classifyBlobs, copyMarkedBlobs, snapshotBlobs, SnapshotInvalidatedError } from './revalidate.js';
 import type { Repository } from './repository.js';
 
+/**
+ * confirmSnapshot closes the last gap: a backup suspended between finishBackupIndex's final check and the
+ * snapshot's write (after which a prune that judged its lock stale may have listed snapshots without it and
+ * deleted what it uses). Called right after the snapshot is stored; if the lock may have gone stale
+ * meanwhile, it refreshes, waits out the deletion window and walks the snapshot again. A blob that is gone
+ * means the snapshot is broken: it is removed and SnapshotInvalidatedError thrown. Blobs only in marked
+ * packs are fine now: the snapshot is visible, so the next prune recovers those packs, and our refreshed
+ * session (started before their marks) keeps them from deletion until then.
+ */
+export async function confirmSnapshot(repo: Repository, snapshotId: Id, opts: Omit<FinishBackupOptions, 'indexWriter' | 'onRevalidate'>): Promise<boolean> {
+  const { lock } = opts;
+  if (!lock?.mayHaveGoneStale()) return false;
+  await lock.refresh();
+  lock.acknowledgeStale();
+  await opts.sleep(opts.deleteWindowMs ?? LOCK_DELETE_WINDOW_MS);
+  const stored = new Set(await repo.listIds('data'));
+  const fresh = await loadIndex(repo);
+  const exists = (id: Id): boolean => stored.has(id);
+  const verdict = await classifyBlobs(snapshotBlobs(repo, opts.tree, fresh, exists), fresh, exists);
+  if (verdict.gone.length > 0) {
+    await repo.backend.remove('snapshots', snapshotId);
+    throw new SnapshotInvalidatedError(verdict.gone);
+  }
+  return true;
+}
+
 /** After this many rounds in which the lock went stale again, give up (something keeps suspending us). */
 const MAX_ROUNDS = 5;
 
