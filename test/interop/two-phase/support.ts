@@ -1,11 +1,13 @@
 // Test support for two-phase prune: run `cairn prune` and read its --json summary, count packs on disk,
 // open a repository through the engine, and run the prune job in-process with chosen two-phase settings.
-import { readdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PRUNE_OPTIONS, pruneJob, runJobLocally, type PruneOutcome, type PrunePlan } from '../../../shared/maintenance/index.js';
 import { acquireLease, checkLease, Repository } from '../../../shared/repository/index.js';
 import { LocalBackend } from '../../../shared/storage/index.js';
-import { cairnOk } from '../../support/cli.js';
+import { cairnOk, cliCommand } from '../../support/cli.js';
 import { RESTIC_PASSWORD } from '../../support/restic.js';
 
 /** The environment for cairn: restic's test password, and no clock margin (marks usable after --keep-delete). */
@@ -58,5 +60,55 @@ export async function pruneInProcess(repo: Repository, keepDeleteMs: number, clo
     );
   } finally {
     await lock.release();
+  }
+}
+
+/** A cairn process started in the background, for tests that suspend it or run several at once. */
+export interface CairnChild {
+  readonly child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr interleaved). */
+  output(): string;
+  /** Resolves with its exit code and output once it ends. */
+  readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** spawnCairn starts `cairn args...` from source with CAIRN_ENV plus `env` (the runner's CAIRN_* removed). */
+export function spawnCairn(args: readonly string[], env: Record<string, string> = {}): CairnChild {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(CAIRN_|RESTIC_|AWS_)/.test(k)) clean[k] = v;
+  const [exe, ...pre] = cliCommand();
+  const child = spawn(exe!, [...pre, ...args], { env: { ...clean, ...CAIRN_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let all = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => ((stdout += d), (all += d)));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => ((stderr += d), (all += d)));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, output: () => all, done };
+}
+
+/** hashTree maps each regular file below `root` (relative path) to its SHA-256: a source state to compare. */
+export function hashTree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const r = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(r);
+      else if (e.isFile()) out.set(r, createHash('sha256').update(readFileSync(join(root, r))).digest('hex'));
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** waitFor polls `cond` every 20 ms until it holds, failing after `timeoutMs`. */
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
