@@ -1,8 +1,9 @@
 // Test support for two-phase prune: run `cairn prune` and read its --json summary, count packs on disk,
 // open a repository through the engine, and run the prune job in-process with chosen two-phase settings.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PRUNE_OPTIONS, pruneJob, runJobLocally, type PruneOutcome, type PrunePlan } from '../../../shared/maintenance/index.js';
 import { acquireLease, checkLease, Repository } from '../../../shared/repository/index.js';
@@ -111,4 +112,41 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 30_
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The forget+prune command the concurrency tests loop: keeps 2 snapshots per group, deletes after 1 s. */
+export const PRUNE = ['forget', '--keep-last', '2', '--prune', '--keep-delete', '1s'];
+
+/** backupOnce runs `cairn --json backup [extra] paths...`, expects success and returns the snapshot's full ID. */
+export async function backupOnce(repo: string, paths: readonly string[], extra: readonly string[] = []): Promise<string> {
+  const { code, stdout, stderr } = await spawnCairn(['-r', repo, '--json', 'backup', ...extra, ...paths]).done;
+  assert.equal(code, 0, stderr);
+  const summary = stdout.split('\n').filter((l) => l.includes('"summary"')).map((l) => JSON.parse(l) as { id?: string })[0];
+  assert.ok(summary?.id, stdout);
+  return summary.id;
+}
+
+/**
+ * pruneLoop runs `cairn --json` PRUNE back to back until `stop(runs)` holds; returns the runs and the packs
+ * they deleted (from each run's prune summary).
+ */
+export async function pruneLoop(repo: string, stop: (runs: number) => boolean): Promise<{ runs: number; packsDeleted: number }> {
+  let runs = 0;
+  let packsDeleted = 0;
+  while (!stop(runs)) {
+    const { code, stdout, stderr } = await spawnCairn(['-r', repo, '--json', ...PRUNE]).done;
+    assert.equal(code, 0, stderr);
+    const line = stdout.split('\n').reverse().find((l) => l.includes('"prune_summary"'));
+    packsDeleted += line === undefined ? 0 : ((JSON.parse(line) as PruneSummary).outcome?.packsDeleted ?? 0);
+    runs++;
+  }
+  return { runs, packsDeleted };
+}
+
+/** writeShared makes `src/shared`: six 1.5 MB random files every backup in a concurrency test shares. */
+export function writeShared(src: string): string {
+  const shared = join(src, 'shared');
+  mkdirSync(shared, { recursive: true });
+  for (let i = 0; i < 6; i++) writeFileSync(join(shared, `s${i}.bin`), randomBytes(1_500_000));
+  return shared;
 }
