@@ -1,8 +1,8 @@
 // The encoder pool: worker threads that compress and seal blobs (encodeBlob), so the thread that reads,
 // chunks, hashes and deduplicates never waits for zstd or AES. Small blobs are batched into one message
 // per event-loop turn (tens of thousands of small files would otherwise cost a message each); every
-// plaintext is copied once into a buffer of its own, transferred to a worker, and the sealed bytes come
-// back transferred (one buffer per batch each way, see encoder-protocol.ts). Workers hold the event loop open only while they have work, so a forgotten close()
+// plaintext is copied once into a batch buffer, transferred to a worker, and the sealed bytes come back
+// transferred together with the batch buffer for reuse (see encoder-protocol.ts). Workers hold the event loop open only while they have work, so a forgotten close()
 // never keeps a process alive.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,9 @@ import type { EncodeReply, EncodeRequest, EncoderWorkerData } from './encoder-pr
 
 /** A batch is sent once it holds this many plaintext bytes, or at the end of the event-loop turn. */
 const BATCH_BYTES = 512 * 1024;
+/** Request buffers the workers handed back, kept for reuse: at most this many, holding this many bytes. */
+const SPARE_BUFFERS = 8;
+const SPARE_BYTES = 16 * 1024 * 1024;
 
 interface Job {
   readonly type: BlobType;
@@ -66,6 +69,11 @@ function startWorker(script: URL, workerData: EncoderWorkerData): Worker {
 export class EncoderPool {
   private readonly slots: Slot[];
   private batch: Batch | undefined;
+  /**
+   * Request buffers back from the workers. Reusing them, instead of a fresh ArrayBuffer per batch, keeps
+   * this thread's malloc heap from fragmenting under a stream of 0.5–8 MiB allocations and frees.
+   */
+  private readonly spare: ArrayBuffer[] = [];
   private batchScheduled = false;
   private nextBatch = 0;
   private closed = false;
@@ -112,7 +120,7 @@ export class EncoderPool {
     return new Promise((resolve, reject) => {
       if (this.batch !== undefined && this.batch.used + plaintext.length > this.batch.bytes.length) this.sendBatch();
       if (this.batch === undefined) {
-        const buffer = new ArrayBuffer(Math.max(BATCH_BYTES, plaintext.length));
+        const buffer = this.takeBuffer(plaintext.length);
         this.batch = { buffer, bytes: new Uint8Array(buffer), jobs: [], used: 0 };
       }
       const batch = this.batch;
@@ -135,6 +143,22 @@ export class EncoderPool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
+  /** takeBuffer returns the smallest spare request buffer that holds `length` bytes, else a new one. */
+  private takeBuffer(length: number): ArrayBuffer {
+    let best = -1;
+    this.spare.forEach((b, i) => {
+      if (b.byteLength >= length && (best < 0 || b.byteLength < this.spare[best]!.byteLength)) best = i;
+    });
+    if (best < 0) return new ArrayBuffer(Math.max(BATCH_BYTES, length));
+    return this.spare.splice(best, 1)[0]!;
+  }
+
+  /** giveBack keeps a returned request buffer while the spares stay small. */
+  private giveBack(buffer: ArrayBuffer): void {
+    const kept = this.spare.reduce((n, b) => n + b.byteLength, 0);
+    if (this.spare.length < SPARE_BUFFERS && kept + buffer.byteLength <= SPARE_BYTES) this.spare.push(buffer);
+  }
+
   private sendBatch(): void {
     this.batchScheduled = false;
     const sending = this.batch;
@@ -154,6 +178,7 @@ export class EncoderPool {
   private answer(slot: Slot, reply: EncodeReply): void {
     const jobs = slot.inFlight.get(reply.batch);
     if (jobs === undefined) return;
+    if (!this.closed) this.giveBack(reply.request);
     slot.inFlight.delete(reply.batch);
     if (slot.inFlight.size === 0) slot.worker.unref();
     jobs.forEach((job, i) => {

@@ -29,4 +29,6 @@ export interface EncodeReply {
   readonly batch: number;
   readonly buffer: ArrayBuffer;
   readonly results: ((Span & { readonly uncompressedLength: number }) | { readonly error: string })[];
+  /** The request's buffer, handed back so the pool can reuse it for a later batch. */
+  readonly request: ArrayBuffer;
 }

@@ -1,9 +1,15 @@
 // The encoder pool's worker thread: receives batches of blob plaintexts, compresses (v2) and seals each one
-// with encodeBlob, and answers with the stored bytes of the whole batch in one transferred buffer. A blob
+// as encodeBlob does, and answers with the stored bytes of the whole batch in one transferred buffer. A blob
 // that fails is answered with its error message; the others in the batch are still encoded.
+//
+// Each blob is sealed straight into the reply buffer (no sealed copy per blob), and the request's buffer is
+// sent back so the pool can fill it again: every large allocation freed on a thread fragments that
+// thread's malloc arena, which is what made the resident size grow far beyond the bytes in use.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MasterKey } from '../crypto/index.js';
-import { encodeBlob } from './pack-writer.js';
+import { SEAL_OVERHEAD } from '../crypto/index.js';
+import { sealInto } from '../crypto/seal.js';
+import { zstdCompress } from '../compression/index.js';
 import type { EncodeReply, EncodeRequest, EncoderWorkerData } from './encoder-protocol.js';
 
 const data = workerData as EncoderWorkerData;
@@ -11,25 +17,33 @@ const key: MasterKey = { encrypt: Buffer.from(data.encrypt), macK: Buffer.from(d
 const port = parentPort!;
 
 port.on('message', (req: EncodeRequest) => {
-  const stored: (Buffer | undefined)[] = [];
-  const results: EncodeReply['results'][number][] = [];
-  let total = 0;
-  for (const job of req.jobs) {
+  // First compress every blob (v1 stores the plaintext as it is), then size the reply and seal into it.
+  const bodies: (Uint8Array | string)[] = req.jobs.map((job) => {
+    const plaintext = new Uint8Array(req.buffer, job.offset, job.length);
+    if (data.version === 1) return plaintext;
     try {
-      const blob = encodeBlob(key, data.version, job.type, job.id, new Uint8Array(req.buffer, job.offset, job.length));
-      stored.push(blob.stored);
-      results.push({ offset: total, length: blob.stored.length, uncompressedLength: blob.uncompressedLength });
-      total += blob.stored.length;
+      // restic 0.14 in auto mode compresses every blob in v2, even if it grows; the format allows both.
+      return zstdCompress(plaintext);
     } catch (err) {
-      stored.push(undefined);
-      results.push({ error: err instanceof Error ? err.message : String(err) });
+      return err instanceof Error ? err.message : String(err);
     }
-  }
-  const out = new Uint8Array(total);
-  stored.forEach((b, i) => {
-    const r = results[i];
-    if (b !== undefined && r !== undefined && 'offset' in r) out.set(b, r.offset);
   });
-  const reply: EncodeReply = { batch: req.batch, buffer: out.buffer, results };
-  port.postMessage(reply, [out.buffer]);
+  let total = 0;
+  for (const body of bodies) if (typeof body !== 'string') total += body.length + SEAL_OVERHEAD;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  const results: EncodeReply['results'] = bodies.map((body, i) => {
+    if (typeof body === 'string') return { error: body };
+    try {
+      const length = sealInto(key, body, out, offset);
+      const result = { offset, length, uncompressedLength: data.version === 1 ? 0 : req.jobs[i]!.length };
+      offset += length;
+      return result;
+    } catch (err) {
+      // Its reserved bytes stay unused at the end of the reply.
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
+  });
+  const reply: EncodeReply = { batch: req.batch, buffer: out.buffer, results, request: req.buffer };
+  port.postMessage(reply, [out.buffer, req.buffer]);
 });
