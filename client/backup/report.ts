@@ -44,20 +44,7 @@ export class BackupReporter {
     const s = r.writer.stats;
     if (this.printer.json) {
       this.printer.jsonLine({
-        message_type: 'summary',
-        files_new: c.filesNew,
-        files_changed: c.filesChanged,
-        files_unmodified: c.filesUnmodified,
-        dirs_new: c.dirsNew,
-        dirs_changed: c.dirsChanged,
-        dirs_unmodified: c.dirsUnmodified,
-        data_blobs: s.dataBlobs,
-        tree_blobs: s.treeBlobs,
-        data_added: s.bytesAdded,
-        total_files_processed: c.items,
-        total_bytes_processed: c.bytes,
-        total_duration: r.durationMs / 1000,
-        snapshot_id: r.snapshotId ? shortId(r.snapshotId) : undefined,
+        ...summaryFields(r),
         // Beyond restic's shape: the full ID (restic 0.15+ prints it in snapshot_id) and the upload volume.
         id: r.snapshotId,
         bytes_uploaded: s.bytesUploaded,
@@ -78,4 +65,26 @@ export class BackupReporter {
 function formatDuration(seconds: number): string {
   const s = Math.floor(seconds);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** summaryFields are restic's backup summary fields, for --json and for the backup-finished event. */
+export function summaryFields(r: BackupResult): Record<string, unknown> {
+  const c = r.counters;
+  const s = r.writer.stats;
+  return {
+    message_type: 'summary',
+    files_new: c.filesNew,
+    files_changed: c.filesChanged,
+    files_unmodified: c.filesUnmodified,
+    dirs_new: c.dirsNew,
+    dirs_changed: c.dirsChanged,
+    dirs_unmodified: c.dirsUnmodified,
+    data_blobs: s.dataBlobs,
+    tree_blobs: s.treeBlobs,
+    data_added: s.bytesAdded,
+    total_files_processed: c.items,
+    total_bytes_processed: c.bytes,
+    total_duration: r.durationMs / 1000,
+    snapshot_id: r.snapshotId ? shortId(r.snapshotId) : undefined,
+  };
 }

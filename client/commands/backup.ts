@@ -8,6 +8,7 @@ import { commandContext, nowGoTime, withRepository } from '../context.js';
 import { runBackup } from '../backup/run-backup.js';
 import { BackupReporter } from '../backup/report.js';
 import { IncompleteBackupError } from '../exit.js';
+import { withBackupEvent } from '../backup/notify.js';
 import { readFilesFrom } from '../backup/files-from.js';
 import { onInterrupt } from '../backup/interrupt.js';
 
@@ -106,14 +107,15 @@ export function registerBackup(program: Command): void {
       });
       const time = opts.time === undefined ? nowGoTime() : parseTime(opts.time);
       const deleteWindowMs = testDeleteWindow();
-      await withRepository(ctx, 'shared', async ({ repo, printer, identity, lock }) => {
+      const host = opts.host ?? ctx.identity.hostname;
+      await withBackupEvent(ctx.printer, host, (recorder) => withRepository(ctx, 'shared', async ({ repo, printer, identity, lock }) => {
         const reporter = new BackupReporter(printer);
         const parent = opts.force ? null : opts.parent === undefined ? undefined : (await findSnapshot(repo, opts.parent)).id;
         const interruption = onInterrupt();
         const indexEvery = Number(process.env.CAIRN_INDEX_EVERY_PACKS);
         const result = await runBackup(repo, {
           paths,
-          hostname: opts.host ?? identity.hostname,
+          hostname: host,
           username: identity.username,
           uid: identity.uid ?? 0,
           gid: identity.gid ?? 0,
@@ -134,11 +136,12 @@ export function registerBackup(program: Command): void {
           onRevalidate: (round) => printer.debug(`the lock may have looked stale to a prune: re-validating the snapshot's blobs (round ${round})`),
           progress: (counters, writer) => reporter.progress(counters, writer),
         }).finally(() => interruption.dispose());
+        recorder.result = result;
         reporter.summary(result);
         if (reporter.errors > 0) {
           const what = result.snapshotId ? `snapshot ${shortId(result.snapshotId)} saved, but ` : '';
           throw new IncompleteBackupError(`${what}${reporter.errors} file${reporter.errors === 1 ? '' : 's'} could not be read (listed above)`);
         }
-      });
+      }));
     });
 }
