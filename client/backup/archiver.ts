@@ -56,6 +56,9 @@ interface Started {
 
 const SKIPPED: Started = { done: Promise.resolve(undefined) };
 
+/** A parent snapshot directory's entries by name; undefined when there is none or it cannot be read. */
+type ParentChildren = Map<string, TreeNode> | undefined;
+
 export class Archiver {
   readonly counters = new BackupCounters();
   private readonly owners = new OwnerNames();
@@ -125,7 +128,13 @@ export class Archiver {
    * reading slot and the tree is never expanded all at once (that cost ~250 MB of heap for 54k files).
    * `done` settles with the node, or undefined when the path is excluded or unreadable.
    */
-  private async startEntry(path: string, name: string, previous: TreeNode | undefined, parentDev: number | undefined): Promise<Started> {
+  private async startEntry(
+    path: string,
+    name: string,
+    previous: TreeNode | undefined,
+    parentDev: number | undefined,
+    previousChildren?: Promise<ParentChildren>,
+  ): Promise<Started> {
     this.throwIfAborted();
     const filter = this.opts.filter;
     if (filter?.excludeByPath(path)) return SKIPPED;
@@ -143,7 +152,7 @@ export class Archiver {
       const node = nodeFromStat(name, st, this.owners, st.isSymbolicLink() ? readlinkSync(path) : undefined);
       if (node.type === 'dir') {
         if (filter && (await filter.excludeDirByContents(path))) return SKIPPED;
-        return this.settled(path, await this.startDir(path, node, previous, Number(st.dev)));
+        return this.settled(path, await this.startDir(path, node, previous, Number(st.dev), previousChildren));
       }
       if (node.type === 'file') return this.settled(path, await this.startFile(path, node, previous, st));
       this.counters.otherItem();
@@ -170,12 +179,26 @@ export class Archiver {
     return { done };
   }
 
-  private async startDir(path: string, node: TreeNode, previous: TreeNode | undefined, dev: number): Promise<{ done: Promise<TreeNode> }> {
+  /** `previousChildren`: the parent snapshot's entries of this directory, when they are already being loaded. */
+  private async startDir(
+    path: string,
+    node: TreeNode,
+    previous: TreeNode | undefined,
+    dev: number,
+    previousChildren?: Promise<ParentChildren>,
+  ): Promise<{ done: Promise<TreeNode> }> {
     const names = this.readNames(path);
-    const parentChildren = previous?.type === 'dir' ? await this.opts.parent?.trees.children(previous.subtree) : undefined;
+    const parentChildren = previous?.type === 'dir' ? await (previousChildren ?? this.opts.parent?.trees.children(previous.subtree)) : undefined;
+    // The walk is sequential, so loading each subdirectory's parent tree only when the walk gets there would
+    // cost one repository read after another; start them all now (children() never rejects).
+    const ahead = new Map<string, Promise<ParentChildren>>();
+    const trees = this.opts.parent?.trees;
+    if (trees !== undefined && parentChildren !== undefined) {
+      for (const [name, child] of parentChildren) if (child.type === 'dir') ahead.set(name, trees.children(child.subtree));
+    }
     const pending: Promise<TreeNode | undefined>[] = [];
     const prefix = path === '/' ? '' : path;
-    for (const name of names) pending.push((await this.startEntry(`${prefix}/${name}`, name, parentChildren?.get(name), dev)).done);
+    for (const name of names) pending.push((await this.startEntry(`${prefix}/${name}`, name, parentChildren?.get(name), dev, ahead.get(name))).done);
     const done = Promise.all(pending).then(async (children) => {
       node.subtree = await this.saveTree(children.filter((n): n is TreeNode => n !== undefined));
       this.countDir(node, previous);
