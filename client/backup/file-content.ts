@@ -13,7 +13,7 @@ const READ_SIZE = 4 * 1024 * 1024;
 
 /** Read buffers no chunk refers to any more, reused by the next read (a few: files are read concurrently). */
 const spare: Buffer[] = [];
-const MAX_SPARE = 8;
+const MAX_SPARE = 4;
 
 function takeBuffer(): Buffer {
   return spare.pop() ?? Buffer.allocUnsafe(READ_SIZE);

@@ -22,7 +22,7 @@ export interface BlobWriterOptions {
    * a loadable worker script (e.g. in a single-file bundle) blobs are encoded on the calling thread.
    */
   readonly encoderThreads?: number;
-  /** Plaintext bytes being encoded at most before save() waits (default 32 MiB). */
+  /** Plaintext bytes being encoded at most before save() waits (default 16 MiB). */
   readonly maxEncodingBytes?: number;
   /** Count what would be stored, but upload nothing (backup --dry-run). */
   readonly dryRun?: boolean;
@@ -79,7 +79,7 @@ export class BlobWriter {
     this.indexWriter = indexWriter;
     this.packSize = opts.packSize ?? DEFAULT_PACK_SIZE;
     this.maxUploads = opts.uploads ?? 2;
-    this.maxEncodingBytes = opts.maxEncodingBytes ?? 32 * 1024 * 1024;
+    this.maxEncodingBytes = opts.maxEncodingBytes ?? 16 * 1024 * 1024;
     this.threads = opts.encoderThreads ?? availableParallelism();
     this.onPack = opts.onPack;
     this.dryRun = opts.dryRun ?? false;
