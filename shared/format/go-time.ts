@@ -4,6 +4,7 @@
 // by the wall clock as written), so decoded structures keep the strings verbatim and only new times are
 // formatted here. Times are BigInt nanoseconds since the Unix epoch because a JS number cannot hold them.
 import { CorruptDataError } from '../core/index.js';
+import { civilFromDays, daysFromCivil } from './civil-date.js';
 
 /** The zero time.Time, which restic writes for unknown times. */
 export const ZERO_GO_TIME = '0001-01-01T00:00:00Z';
@@ -160,28 +161,4 @@ function isLeapYear(y: number): boolean {
 
 function daysInMonth(y: number, m: number): number {
   return m === 2 ? (isLeapYear(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
-}
-
-// Proleptic Gregorian calendar <-> days since 1970-01-01, by counting 400-year eras that start on 1 March so
-// that the leap day is the last day of each era-year.
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
-
-function civilFromDays(days: number): { year: number; month: number; day: number } {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }

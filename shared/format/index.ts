@@ -3,6 +3,7 @@
 // escaping). No I/O and no crypto: callers seal, compress and store the bytes.
 export { ZERO_GO_TIME, formatGoTime, goTimeFromDate, isGoTime, localOffsetMinutes, parseGoTime } from './go-time.js';
 export { goQuoteName, goUnquoteName } from './go-quote.js';
+export { daysFromCivil, civilFromDays, type CivilDate } from './civil-date.js';
 export { goJsonEscape, goJsonString } from './go-json.js';
 export { encodeConfig, decodeConfig, type RepoConfig } from './config.js';
 export { encodeSnapshot, decodeSnapshot, type Snapshot } from './snapshot.js';
