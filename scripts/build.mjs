@@ -12,7 +12,7 @@ const requireShim = "import { createRequire as __cairnCreateRequire } from 'node
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  // The encoder worker (shared/repository/encoder-pool.ts) is its own entry: dist/encoder-worker.mjs.
+  // Each worker thread's script is its own entry at the top of dist/ (see shared/repository/worker-thread.ts).
   entryPoints: { cairn: 'client/main.ts', 'encoder-worker': 'shared/repository/encoder-worker.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },

@@ -4,13 +4,12 @@
 // plaintext is copied once into a batch buffer, transferred to a worker, and the sealed bytes come back
 // transferred together with the batch buffer for reuse (see encoder-protocol.ts). Workers hold the event loop open only while they have work, so a forgotten close()
 // never keeps a process alive.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BlobType, Id } from '../core/index.js';
 import type { MasterKey } from '../crypto/index.js';
 import type { EncodedBlob } from './pack-writer.js';
 import type { EncodeReply, EncodeRequest, EncoderWorkerData } from './encoder-protocol.js';
+import { startWorker, workerScript as findWorkerScript } from './worker-thread.js';
 
 /** A batch is sent once it holds this many plaintext bytes, or at the end of the event-loop turn. */
 const BATCH_BYTES = 512 * 1024;
@@ -42,28 +41,9 @@ interface Slot {
   bytes: number;
 }
 
-/**
- * workerScript finds the worker's entry point: the TypeScript source beside this module (run under tsx),
- * or encoder-worker.mjs that scripts/build.mjs puts at the top of dist/ (this module may sit in a chunk
- * one folder down). Undefined when neither exists, e.g. inside a single-file Lambda bundle.
- */
+/** workerScript finds the encoder worker's entry point (see worker-thread.ts). */
 export function workerScript(): URL | undefined {
-  for (const candidate of ['./encoder-worker.ts', './encoder-worker.mjs', '../encoder-worker.mjs']) {
-    const url = new URL(candidate, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
-}
-
-/**
- * startWorker runs the worker script. From source the script is TypeScript, and the tsx loader this thread
- * runs under is not inherited by workers (Node 20), so a tiny bootstrap registers tsx first.
- */
-function startWorker(script: URL, workerData: EncoderWorkerData): Worker {
-  if (!script.pathname.endsWith('.ts')) return new Worker(script, { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return findWorkerScript('encoder-worker');
 }
 
 export class EncoderPool {
