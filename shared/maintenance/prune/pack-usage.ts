@@ -3,6 +3,7 @@
 // used and unused bytes, its blob type (data, tree or mixed) and whether it holds uncompressed blobs. This
 // is restic 0.14's packInfoFromIndex: the numbers it produces decide every pack's fate, so they must match.
 import { CorruptDataError, type BlobType, type Id } from '../../core/index.js';
+import { BlobSet } from './blob-set.js';
 import { COMPRESSED_ENTRY_SIZE, HEADER_LENGTH_SIZE, PLAIN_ENTRY_SIZE, SEAL_OVERHEAD, type IndexBlob } from '../../format/index.js';
 
 /** What prune reads of the index: every (pack, blob) entry; it is iterated several times. */
@@ -39,8 +40,8 @@ export interface IndexUsage {
 export interface PackUsageResult {
   /** Per indexed pack, in the order packs first appear in the index. */
   packs: Map<Id, PackUsage>;
-  /** Keys (blobKey) of used blobs that are in the index: all of them, or the index is incomplete. */
-  keep: Set<string>;
+  /** Used blobs that are in the index: all of them, or the index is incomplete. */
+  keep: BlobSet;
   totals: IndexUsage;
 }
 
@@ -49,21 +50,21 @@ export interface PackUsageResult {
  * not complete") when a used blob has no index entry: prune must not start then, because deleting anything
  * could lose data that the index failed to describe.
  */
-export function computePackUsage(index: IndexEntries, used: ReadonlySet<string>): PackUsageResult {
-  const keep = new Set<string>();
+export function computePackUsage(index: IndexEntries, usedKeys: ReadonlySet<string>): PackUsageResult {
+  const used = BlobSet.from(usedKeys);
+  const keep = new BlobSet();
   // Copies of a used blob; restic saturates at 255, which only affects which copy is chosen.
   const duplicates = new Map<string, number>();
   const totals: IndexUsage = { used: { blobs: 0, bytes: 0 }, duplicate: { blobs: 0, bytes: 0 }, unused: { blobs: 0, bytes: 0 } };
   for (const { blob } of index.entries()) {
-    const key = blobKey(blob.type, blob.id);
-    if (keep.has(key)) {
-      duplicates.set(key, Math.min((duplicates.get(key) ?? 1) + 1, 255));
-      count(totals.duplicate, blob.length);
-    } else if (used.has(key)) {
-      keep.add(key);
+    if (!used.hasBlob(blob.type, blob.id)) {
+      count(totals.unused, blob.length);
+    } else if (keep.addBlob(blob.type, blob.id)) {
       count(totals.used, blob.length);
     } else {
-      count(totals.unused, blob.length);
+      const key = blobKey(blob.type, blob.id);
+      duplicates.set(key, Math.min((duplicates.get(key) ?? 1) + 1, 255));
+      count(totals.duplicate, blob.length);
     }
   }
   if (keep.size !== used.size) {
@@ -86,9 +87,8 @@ export function computePackUsage(index: IndexEntries, used: ReadonlySet<string>)
     p.usedBytes += blob.uncompressed_length ? COMPRESSED_ENTRY_SIZE : PLAIN_ENTRY_SIZE;
     if (p.type !== blob.type) p.type = 'mixed';
     if (!blob.uncompressed_length) p.uncompressed = true;
-    const key = blobKey(blob.type, blob.id);
-    if (duplicates.has(key)) continue; // assigned below
-    if (keep.has(key)) {
+    if (duplicates.size > 0 && duplicates.has(blobKey(blob.type, blob.id))) continue; // assigned below
+    if (keep.hasBlob(blob.type, blob.id)) {
       p.usedBlobs++;
       p.usedBytes += blob.length;
     } else {

@@ -7,7 +7,8 @@ import { CorruptDataError, type Id } from '../../core/index.js';
 import type { IndexBlob } from '../../format/index.js';
 import { decidePacks, type ListedPack, type PackDecision } from './decide.js';
 import type { PruneOptions } from './options.js';
-import { blobKey, computePackUsage, type IndexEntries } from './pack-usage.js';
+import { BlobSet } from './blob-set.js';
+import { computePackUsage, type IndexEntries } from './pack-usage.js';
 import type { TwoPhasePrunePlan } from './two-phase-plan.js';
 import { pruneTotals, statsFromUsage, type PruneStats, type PruneTotals } from './stats.js';
 
@@ -77,29 +78,34 @@ export function planPrune(state: PruneState, options: PruneOptions, now: Date): 
  * copy in a pack that stays, each taken from the first repacked pack (in repack order) that holds it, so no
  * blob is written twice even when work items run in different processes.
  */
-function assignKeptBlobs(index: IndexEntries, decisions: readonly PackDecision[], keep: Set<string>): RepackPack[] {
+function assignKeptBlobs(index: IndexEntries, decisions: readonly PackDecision[], keep: BlobSet): RepackPack[] {
   const action = new Map<Id, PackDecision>();
   for (const d of decisions) action.set(d.packId, d);
   const repacked = new Map<Id, IndexBlob[]>();
   for (const d of decisions) if (d.action === 'repack') repacked.set(d.packId, []);
   if (repacked.size === 0) return [];
 
-  const needed = new Set(keep);
+  // Used blobs already provided for: by a pack that stays, or by an earlier repacked pack.
+  const provided = new BlobSet();
   for (const { packId, blob } of index.entries()) {
     const d = action.get(packId);
-    if (d?.action === 'keep') needed.delete(blobKey(blob.type, blob.id));
-    else repacked.get(packId)?.push(blob);
+    if (d?.action === 'keep') {
+      if (keep.hasBlob(blob.type, blob.id)) provided.addBlob(blob.type, blob.id);
+    } else {
+      repacked.get(packId)?.push(blob);
+    }
   }
   const out: RepackPack[] = [];
   for (const d of decisions) {
     if (d.action !== 'repack') continue;
     const blobs = repacked.get(d.packId)!.sort((a, b) => a.offset - b.offset);
-    const take = blobs.filter((b) => needed.delete(blobKey(b.type, b.id)));
+    const take = blobs.filter((b) => keep.hasBlob(b.type, b.id) && provided.addBlob(b.type, b.id));
     out.push({ packId: d.packId, size: d.size, keep: take });
   }
-  if (needed.size > 0) {
+  const unprovided = keep.size - provided.size;
+  if (unprovided > 0) {
     // Every used blob has a copy in a pack that stays or is repacked; anything else is a planning bug.
-    throw new CorruptDataError(`internal error: ${needed.size} used blob(s) would be neither kept nor repacked; prune stopped before changing anything`);
+    throw new CorruptDataError(`internal error: ${unprovided} used blob(s) would be neither kept nor repacked; prune stopped before changing anything`);
   }
   return out;
 }

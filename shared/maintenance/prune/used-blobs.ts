@@ -9,7 +9,7 @@
 import { CorruptDataError, type Id } from '../../core/index.js';
 import { decodeTree } from '../../format/index.js';
 import { decodeBlob, readBlob, type BlobLocation, type MasterIndex, type Repository } from '../../repository/index.js';
-import { blobKey } from './pack-usage.js';
+import { BlobSet } from './blob-set.js';
 import { readSpans, type ReadSpan } from './read-spans.js';
 
 /** Range reads in flight: enough to hide storage latency, few enough to bound memory (spans ≤ 8 MiB). */
@@ -24,7 +24,7 @@ interface TreePlace {
 }
 
 /**
- * findUsedBlobs walks every tree below `roots` and returns the blobKey of each tree and data blob found.
+ * findUsedBlobs walks every tree below `roots` and returns every tree and data blob found.
  * A tree that cannot be read aborts the walk: prune must not decide on a partial picture. Trees are read
  * from live packs first, then from `marked` ones (two-phase prune: a snapshot may reference a marked pack
  * until a run recovers it); a copy that fails to read or verify is retried from every other copy.
@@ -35,15 +35,12 @@ export async function findUsedBlobs(
   roots: readonly Id[],
   progress?: (treesLoaded: number) => void,
   marked?: MasterIndex,
-): Promise<Set<string>> {
-  const used = new Set<string>();
+): Promise<BlobSet> {
+  const used = new BlobSet();
   let level: Id[] = [];
   let loaded = 0;
   const enqueue = (tree: Id, into: Id[]): void => {
-    const key = blobKey('tree', tree);
-    if (used.has(key)) return;
-    used.add(key);
-    into.push(tree);
+    if (used.addBlob('tree', tree)) into.push(tree);
   };
   for (const root of roots) enqueue(root, level);
 
@@ -51,7 +48,7 @@ export async function findUsedBlobs(
     const next: Id[] = [];
     const visit = (plain: Buffer): void => {
       for (const node of decodeTree(plain)) {
-        if (node.type === 'file') for (const id of node.content ?? []) used.add(blobKey('data', id));
+        if (node.type === 'file') for (const id of node.content ?? []) used.addBlob('data', id);
         else if (node.type === 'dir' && node.subtree) enqueue(node.subtree, next);
       }
       progress?.(++loaded);

@@ -60,7 +60,7 @@ async function walkedBlobs(): Promise<Set<string>> {
   return keys;
 }
 
-async function walkWith(backend: CountingBackend): Promise<Set<string>> {
+async function walkWith(backend: CountingBackend): Promise<ReadonlySet<string>> {
   const counted = await Repository.open(backend, RESTIC_PASSWORD);
   return findUsedBlobs(counted, index, roots);
 }
