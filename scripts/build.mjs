@@ -13,7 +13,11 @@ rmSync('dist', { recursive: true, force: true });
 
 await build({
   // Each worker thread's script is its own entry at the top of dist/ (see shared/repository/worker-thread.ts).
-  entryPoints: { cairn: 'client/main.ts', 'encoder-worker': 'shared/repository/encoder-worker.ts' },
+  entryPoints: {
+    cairn: 'client/main.ts',
+    'encoder-worker': 'shared/repository/encoder-worker.ts',
+    'pack-verify-worker': 'shared/repository/pack-verify-worker.ts',
+  },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,

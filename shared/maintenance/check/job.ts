@@ -4,25 +4,40 @@
 //
 // Check only reads. It runs under a shared lock (the runner's business), so backups may add packs, index
 // files and snapshots meanwhile; the order of listing below makes that safe (see plan).
+import { availableParallelism } from 'node:os';
 import type { Id } from '../../core/index.js';
 import type { Repository } from '../../repository/index.js';
 import type { Job, JobContext } from '../job.js';
 import { loadCheckedIndex, type CheckedIndex } from './load-index.js';
 import { checkPackStructure } from './pack-structure.js';
 import { includeMarkedPacks, packBlobsForRead } from './marked-packs.js';
-import { readPack } from './read-pack.js';
+import { ByteBudget } from './byte-budget.js';
+import { PackVerifier } from './pack-verifier.js';
+import { readPack, type PackReading } from './read-pack.js';
 import { batchPacks, selectPacks } from './select-packs.js';
 import { checkStructure, type StructureResult } from './structure.js';
 import type { CheckItem, CheckItemResult, CheckOptions, CheckPlan, CheckResult, Finding } from './types.js';
 
-/** Packs of one item downloaded and verified at once: one downloads while the other is verified (all CPU work is on one thread). */
-const PARALLEL_PACKS = 2;
+/**
+ * Packs of one item in progress at once (reading, waiting for a worker, being verified); the byte budget,
+ * not this, bounds the memory they hold.
+ */
+const PARALLEL_PACKS = 8;
+/** Pack bytes held at once, per verifying thread plus two: each thread has one pack to verify and one queued while others are read. */
+const BUDGET_BYTES_PER_SLOT = 16 * 1024 * 1024;
+/** At most this many verification threads: beyond it the reads, not the CPUs, are the limit. */
+const MAX_VERIFY_THREADS = 8;
 
 export type CheckJob = Job<CheckOptions, CheckPlan, CheckItem, CheckItemResult, CheckResult>;
 
 export type CheckJobDependencies = {
   /** Random numbers in [0, 1) for `--read-data-subset x%|size` (Math.random in the runners, seeded in tests). */
   readonly random: () => number;
+  /**
+   * Worker threads that verify the packs read; 0 verifies on the calling thread. Default: one per CPU
+   * (at most 8); without a worker script (a single-file bundle) or with one CPU, the calling thread.
+   */
+  readonly verifyThreads?: number;
 };
 
 /**
@@ -40,12 +55,24 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
     }
     return p;
   };
+  const threads = deps.verifyThreads ?? (availableParallelism() > 1 ? Math.min(availableParallelism(), MAX_VERIFY_THREADS) : 0);
+  const readings = new WeakMap<Repository, PackReading>();
+  const readingOf = (repo: Repository): PackReading => {
+    let r = readings.get(repo);
+    if (r === undefined) {
+      r = { verifier: new PackVerifier(repo.key, threads), budget: new ByteBudget((Math.max(threads, 1) + 2) * BUDGET_BYTES_PER_SLOT) };
+      readings.set(repo, r);
+    }
+    return r;
+  };
 
   return {
     name: 'check',
 
     async plan(ctx: JobContext, options: CheckOptions) {
       const { repo, reporter } = ctx;
+      // The verification threads start while the index loads and the trees are walked.
+      if (options.readData || options.readDataSubset !== undefined) readingOf(repo).verifier.start();
       // Order matters while backups run: a backup writes packs, then its index, then its snapshot. Listing
       // snapshots first means every snapshot seen has its index written already (no false "not in the
       // index"); loading the index before listing data/ means every indexed pack is already stored (no false
@@ -86,6 +113,7 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
 
     async work(ctx: JobContext, _plan: CheckPlan, item: CheckItem) {
       const checked = await indexOf(ctx.repo);
+      const reading = readingOf(ctx.repo);
       const result: CheckItemResult = { errors: [], packsRead: 0, bytesRead: 0, blobsRead: 0 };
       const reads = new Array<Finding[]>(item.packs.length);
       let next = 0;
@@ -94,7 +122,7 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
           const i = next++;
           const pack = item.packs[i]!;
           // A step run on a fresh load (a Lambda per item) has not merged the marked packs: ask for either.
-          const r = await readPack(ctx.repo, pack.id, packBlobsForRead(checked, pack.id));
+          const r = await readPack(ctx.repo, pack, packBlobsForRead(checked, pack.id), reading);
           reads[i] = r.errors;
           result.packsRead++;
           result.bytesRead += r.bytes;
@@ -108,6 +136,7 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
     },
 
     async finalize(ctx: JobContext, plan: CheckPlan, results: CheckItemResult[]) {
+      await readings.get(ctx.repo)?.verifier.close();
       const readErrors = results.flatMap((r) => r.errors);
       await nameReadSnapshots(ctx.repo, await indexOf(ctx.repo), readErrors);
       const stats = { ...plan.stats };

@@ -1,0 +1,27 @@
+// The messages between the pack verification pool and its worker threads (types only, shared by both
+// sides). A pack's bytes travel as one transferred ArrayBuffer, so handing a pack to a worker copies nothing.
+import type { Id } from '../core/index.js';
+import type { IndexBlob } from '../format/index.js';
+import type { PackVerdict } from './pack-verify.js';
+
+/** What a worker is started with: the master key's parts. */
+export interface PackVerifyWorkerData {
+  readonly encrypt: Uint8Array;
+  readonly macK: Uint8Array;
+  readonly macR: Uint8Array;
+}
+
+/** One pack to verify: its whole file is `buffer`[offset, offset + length). */
+export interface PackVerifyRequest {
+  readonly job: number;
+  readonly packId: Id;
+  readonly buffer: ArrayBuffer;
+  readonly offset: number;
+  readonly length: number;
+  readonly indexed: readonly IndexBlob[];
+}
+
+/** The verdict on one pack, or the message of an unexpected failure (a bug, not damage). */
+export type PackVerifyReply =
+  | { readonly job: number; readonly verdict: PackVerdict }
+  | { readonly job: number; readonly error: string };

@@ -1,0 +1,20 @@
+// The pack verification pool's worker thread: verifies each pack it is sent (verifyPack) and answers with
+// the verdict. The pack's buffer was transferred here and is dropped after the answer.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { MasterKey } from '../crypto/index.js';
+import { verifyPack } from './pack-verify.js';
+import type { PackVerifyReply, PackVerifyRequest, PackVerifyWorkerData } from './pack-verify-protocol.js';
+
+const data = workerData as PackVerifyWorkerData;
+const key: MasterKey = { encrypt: Buffer.from(data.encrypt), macK: Buffer.from(data.macK), macR: Buffer.from(data.macR) };
+const port = parentPort!;
+
+port.on('message', (req: PackVerifyRequest) => {
+  let reply: PackVerifyReply;
+  try {
+    reply = { job: req.job, verdict: verifyPack(key, req.packId, new Uint8Array(req.buffer, req.offset, req.length), req.indexed) };
+  } catch (err) {
+    reply = { job: req.job, error: err instanceof Error ? err.message : String(err) };
+  }
+  port.postMessage(reply);
+});

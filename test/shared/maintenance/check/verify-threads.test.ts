@@ -1,0 +1,113 @@
+// check --read-data verifies packs in worker threads when it can, on the calling thread otherwise. Both
+// paths must find the same damage with the same findings (messages, blobs, snapshots, figures): a flipped
+// byte in a blob, a flipped byte in a pack header, a truncated pack.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { silentReporter, type Id } from '../../../../shared/core/index.js';
+import { createCheckJob, runJobLocally, type CheckResult } from '../../../../shared/maintenance/index.js';
+import { PackVerifier } from '../../../../shared/maintenance/check/pack-verifier.js';
+import { verifyPack } from '../../../../shared/repository/pack-verify.js';
+import { Repository } from '../../../../shared/repository/index.js';
+import { LocalBackend } from '../../../../shared/storage/index.js';
+import { IDENTITY, indexedPacks } from '../../../support/backup-engine.js';
+import { createResticRepo, RESTIC_PASSWORD, type ResticRepo } from '../../../support/restic.js';
+
+const packPath = (repo: string, id: Id): string => join(repo, 'data', id.slice(0, 2), id);
+
+const repos: ResticRepo[] = [];
+after(() => repos.forEach((r) => r.cleanup()));
+
+/**
+ * A repository restic wrote with one backup (random files and compressible text, so blobs of both kinds);
+ * returns its folder, a scratch folder beside it, and its largest pack (a data pack).
+ */
+function backedUp(): { dir: string; repoDir: string; pack: Id } {
+  const restic = createResticRepo();
+  repos.push(restic);
+  const src = join(restic.dir, 'src');
+  mkdirSync(src);
+  writeFileSync(join(src, 'a.bin'), randomBytes(2_500_000));
+  writeFileSync(join(src, 'b.txt'), 'a line of text that compresses well\n'.repeat(30_000));
+  restic.run(['backup', '-q', src]);
+  const repoDir = restic.repo;
+  const packs = readdirSync(join(repoDir, 'data')).flatMap((d) => readdirSync(join(repoDir, 'data', d)));
+  const pack = packs.reduce((a, b) => (statSync(packPath(repoDir, a)).size >= statSync(packPath(repoDir, b)).size ? a : b));
+  return { dir: restic.dir, repoDir, pack };
+}
+
+/** A damaged copy: `damage` gets the copy's path of `pack`. */
+function damagedCopy(from: string, to: string, pack: Id, damage: (file: string) => void): string {
+  cpSync(from, to, { recursive: true });
+  damage(packPath(to, pack));
+  return to;
+}
+
+function flipByte(file: string, at: number): void {
+  const bytes = readFileSync(file);
+  bytes[at < 0 ? bytes.length + at : at]! ^= 0x40;
+  writeFileSync(file, bytes);
+}
+
+async function check(repoDir: string, verifyThreads: number): Promise<CheckResult> {
+  const backend = new LocalBackend(repoDir);
+  try {
+    const repo = await Repository.open(backend, RESTIC_PASSWORD);
+    const ctx = { repo, reporter: silentReporter, now: new Date(), identity: IDENTITY };
+    return (await runJobLocally(createCheckJob({ random: () => 0.5, verifyThreads }), ctx, { readData: true })).outcome;
+  } finally {
+    await backend.close();
+  }
+}
+
+describe('check --read-data on worker threads and on the calling thread', () => {
+  const cases: [string, (file: string) => void, string[]][] = [
+    ['a flipped byte in a blob', (f) => flipByte(f, 100), ['pack-hash', 'blob-damaged']],
+    ['a flipped byte in the pack header', (f) => flipByte(f, -10), ['pack-hash', 'pack-header']],
+    ['a truncated pack', (f) => truncateSync(f, statSync(f).size - 100), ['pack-size', 'pack-hash', 'pack-header']],
+  ];
+
+  test('find the same damage with the same findings', async () => {
+    const { dir, repoDir, pack } = backedUp();
+    assert.deepEqual((await check(repoDir, 2)).errors, [], 'the undamaged repository checks green on worker threads');
+    for (const [i, [what, damage, kinds]] of cases.entries()) {
+      const copy = damagedCopy(repoDir, join(dir, `copy-${i}`), pack, damage);
+      const inWorkers = await check(copy, 2);
+      const inThread = await check(copy, 0);
+      assert.deepEqual(inWorkers, inThread, `${what}: both paths report the same`);
+      assert.deepEqual([...new Set(inWorkers.errors.map((e) => e.kind))].sort(), [...kinds].sort(), `${what}: ${JSON.stringify(inWorkers.errors)}`);
+      for (const e of inWorkers.errors) {
+        assert.equal(e.pack, pack, `${what}: every finding names the pack`);
+        // A damaged blob, or a pack with the wrong size, names the one snapshot; the pack's hash or header alone names none.
+        const named = e.blob !== undefined || e.kind === 'pack-size';
+        assert.equal(e.snapshots?.length, named ? 1 : 0, `${what}: ${JSON.stringify(e)}`);
+      }
+    }
+  });
+
+  test('the verifier really uses worker threads, and their verdicts equal the in-thread ones', async () => {
+    const { repoDir, pack } = backedUp();
+    const backend = new LocalBackend(repoDir);
+    const repo = await Repository.open(backend, RESTIC_PASSWORD);
+    const indexed = (await indexedPacks(repo)).find((p) => p.id === pack)!.blobs;
+    const good = readFileSync(packPath(repoDir, pack));
+    const flipped = Buffer.from(good);
+    flipped[100]! ^= 0x40;
+    const truncated = good.subarray(0, good.length - 100);
+    const verifier = new PackVerifier(repo.key, 2);
+    try {
+      for (const bytes of [good, flipped, truncated]) {
+        const expected = verifyPack(repo.key, pack, bytes, indexed);
+        // The verifier takes the bytes over (transfers them), so it gets a copy.
+        assert.deepEqual(await verifier.verify(pack, Buffer.from(bytes), indexed), expected);
+      }
+      assert.equal(verifier.inWorkers, true, 'a worker script exists under tsx, so the pool is used');
+    } finally {
+      await verifier.close();
+      await backend.close();
+    }
+    assert.equal(new PackVerifier(repo.key, 0).inWorkers, false);
+  });
+});
