@@ -6,6 +6,10 @@ import { PackCorruptError, type BlobType, type Id, type Reporter } from '../../c
 import type { IndexPack } from '../../format/index.js';
 import { decodeBlob, encodeBlob, PackWriter, toIndexPack, type Repository } from '../../repository/index.js';
 import type { RepackBatch } from './batches.js';
+import type { RepackPack } from './plan.js';
+
+/** Room past the target size in a pack buffer: the blob that crosses the target, and the header. */
+const PACK_SLACK = 1 << 20;
 
 /** What a batch produced: the new packs, as index file entries. JSON, so it can travel between processes. */
 export interface RepackResult {
@@ -25,6 +29,9 @@ export async function repackBatch(repo: Repository, batch: RepackBatch, packSize
   const open: Record<BlobType, PackWriter | undefined> = { data: undefined, tree: undefined };
   const result: RepackResult = { packs: [], bytesRead: 0, bytesWritten: 0 };
   const uploads: Promise<void>[] = [];
+  // Pack buffers come back here once their upload is done: a fresh writer grew its buffer by doubling from
+  // 64 KiB, copying and discarding ~2 pack sizes of memory per new pack.
+  const spare: Buffer[] = [];
   let failure: unknown;
 
   const finish = (type: BlobType): void => {
@@ -34,15 +41,26 @@ export async function repackBatch(repo: Repository, batch: RepackBatch, packSize
     const pack = writer.finish(repo.key);
     result.packs.push(toIndexPack(pack.id, pack.blobs));
     result.bytesWritten += pack.bytes.length;
-    uploads.push(repo.backend.write('data', pack.id, pack.bytes).catch((err: unknown) => void (failure ??= err)));
+    uploads.push(
+      repo.backend.write('data', pack.id, pack.bytes).then(() => void spare.push(pack.buffer), (err: unknown) => void (failure ??= err)),
+    );
   };
 
-  for (const old of batch.packs) {
-    if (old.keep.length === 0) continue;
-    // One read spanning all kept blobs: fewer requests than one per blob, and packs are at most tens of MiB.
+  const olds = batch.packs.filter((p) => p.keep.length > 0);
+  // One read spanning all kept blobs: fewer requests than one per blob, and packs are at most tens of MiB.
+  // The next pack is read while this one is verified and copied, so storage and CPU overlap.
+  const readKept = (old: RepackPack): Promise<Buffer> => {
     const start = old.keep[0]!.offset;
     const last = old.keep[old.keep.length - 1]!;
-    const span = await repo.backend.read('data', old.packId, { offset: start, length: last.offset + last.length - start });
+    return repo.backend.read('data', old.packId, { offset: start, length: last.offset + last.length - start });
+  };
+  let next = olds.length > 0 ? readKept(olds[0]!) : undefined;
+  for (let i = 0; i < olds.length; i++) {
+    const old = olds[i]!;
+    const span = await next!;
+    next = i + 1 < olds.length ? readKept(olds[i + 1]!) : undefined;
+    next?.catch(() => undefined); // awaited in the next round; a failure then is reported there
+    const start = old.keep[0]!.offset;
     result.bytesRead += span.length;
     for (const blob of old.keep) {
       const stored = span.subarray(blob.offset - start, blob.offset - start + blob.length);
@@ -52,7 +70,7 @@ export async function repackBatch(repo: Repository, batch: RepackBatch, packSize
       } catch (err) {
         throw new PackCorruptError(old.packId, `${blob.type} blob ${blob.id.slice(0, 8)} cannot be read (${(err as Error).message}); prune stopped before deleting anything: run \`cairn check --read-data\``, { cause: err });
       }
-      const writer = (open[blob.type] ??= new PackWriter(blob.type));
+      const writer = (open[blob.type] ??= new PackWriter(blob.type, spare.pop() ?? Buffer.allocUnsafe(packSize + PACK_SLACK)));
       writer.add(reuseOrEncode(repo, blob.type, blob.id, stored, plain, blob.uncompressed_length ?? 0));
       if (writer.size >= packSize) {
         finish(blob.type);
