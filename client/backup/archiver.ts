@@ -56,9 +56,6 @@ interface Started {
 
 const SKIPPED: Started = { done: Promise.resolve(undefined) };
 
-/** A parent snapshot directory's entries by name; undefined when there is none or it cannot be read. */
-type ParentChildren = Map<string, TreeNode> | undefined;
-
 export class Archiver {
   readonly counters = new BackupCounters();
   private readonly owners = new OwnerNames();
@@ -77,10 +74,14 @@ export class Archiver {
   async archive(targets: readonly string[]): Promise<Id> {
     const top = buildTargetTree(targets);
     this.registerListedTargets(top);
-    const parentRoot = await this.opts.parent?.trees.children(this.opts.parent.tree);
-    const nodes = await this.saveTargetTree(top, parentRoot);
-    if (nodes.length === 0) throw new EmptySnapshotError();
-    return this.saveTree(nodes);
+    try {
+      const parentRoot = await this.opts.parent?.trees.children(this.opts.parent.tree);
+      const nodes = await this.saveTargetTree(top, parentRoot);
+      if (nodes.length === 0) throw new EmptySnapshotError();
+      return await this.saveTree(nodes);
+    } finally {
+      this.opts.parent?.trees.close();
+    }
   }
 
   /**
@@ -133,7 +134,6 @@ export class Archiver {
     name: string,
     previous: TreeNode | undefined,
     parentDev: number | undefined,
-    previousChildren?: Promise<ParentChildren>,
   ): Promise<Started> {
     this.throwIfAborted();
     const filter = this.opts.filter;
@@ -152,7 +152,7 @@ export class Archiver {
       const node = nodeFromStat(name, st, this.owners, st.isSymbolicLink() ? readlinkSync(path) : undefined);
       if (node.type === 'dir') {
         if (filter && (await filter.excludeDirByContents(path))) return SKIPPED;
-        return this.settled(path, await this.startDir(path, node, previous, Number(st.dev), previousChildren));
+        return this.settled(path, await this.startDir(path, node, previous, Number(st.dev)));
       }
       if (node.type === 'file') return this.settled(path, await this.startFile(path, node, previous, st));
       this.counters.otherItem();
@@ -179,26 +179,13 @@ export class Archiver {
     return { done };
   }
 
-  /** `previousChildren`: the parent snapshot's entries of this directory, when they are already being loaded. */
-  private async startDir(
-    path: string,
-    node: TreeNode,
-    previous: TreeNode | undefined,
-    dev: number,
-    previousChildren?: Promise<ParentChildren>,
-  ): Promise<{ done: Promise<TreeNode> }> {
+  /** The parent snapshot's trees are asked for in pre-order, which ParentTrees reads ahead of the walk. */
+  private async startDir(path: string, node: TreeNode, previous: TreeNode | undefined, dev: number): Promise<{ done: Promise<TreeNode> }> {
     const names = this.readNames(path);
-    const parentChildren = previous?.type === 'dir' ? await (previousChildren ?? this.opts.parent?.trees.children(previous.subtree)) : undefined;
-    // The walk is sequential, so loading each subdirectory's parent tree only when the walk gets there would
-    // cost one repository read after another; start them all now (children() never rejects).
-    const ahead = new Map<string, Promise<ParentChildren>>();
-    const trees = this.opts.parent?.trees;
-    if (trees !== undefined && parentChildren !== undefined) {
-      for (const [name, child] of parentChildren) if (child.type === 'dir') ahead.set(name, trees.children(child.subtree));
-    }
+    const parentChildren = previous?.type === 'dir' ? await this.opts.parent?.trees.children(previous.subtree) : undefined;
     const pending: Promise<TreeNode | undefined>[] = [];
     const prefix = path === '/' ? '' : path;
-    for (const name of names) pending.push((await this.startEntry(`${prefix}/${name}`, name, parentChildren?.get(name), dev, ahead.get(name))).done);
+    for (const name of names) pending.push((await this.startEntry(`${prefix}/${name}`, name, parentChildren?.get(name), dev)).done);
     const done = Promise.all(pending).then(async (children) => {
       node.subtree = await this.saveTree(children.filter((n): n is TreeNode => n !== undefined));
       this.countDir(node, previous);
