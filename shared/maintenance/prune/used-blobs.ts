@@ -7,10 +7,10 @@
 // repository the per-request open/read/close was most of prune's time, and on S3 it is a round trip each.
 // A level costs at most one span per tree pack; the hierarchy's depth bounds the number of levels.
 import { CorruptDataError, type Id } from '../../core/index.js';
-import { decodeTree } from '../../format/index.js';
 import { decodeBlob, readBlob, type BlobLocation, type MasterIndex, type Repository } from '../../repository/index.js';
 import { BlobSet } from './blob-set.js';
 import { readSpans, type ReadSpan } from './read-spans.js';
+import { treeRefs } from './tree-refs.js';
 
 /** Range reads in flight: enough to hide storage latency, few enough to bound memory (spans ≤ 8 MiB). */
 const PARALLEL_READS = 4;
@@ -47,10 +47,9 @@ export async function findUsedBlobs(
   while (level.length > 0) {
     const next: Id[] = [];
     const visit = (plain: Buffer): void => {
-      for (const node of decodeTree(plain)) {
-        if (node.type === 'file') for (const id of node.content ?? []) used.addBlob('data', id);
-        else if (node.type === 'dir' && node.subtree) enqueue(node.subtree, next);
-      }
+      const refs = treeRefs(plain);
+      for (const id of refs.data) used.addBlob('data', id);
+      for (const id of refs.subtrees) enqueue(id, next);
       progress?.(++loaded);
     };
     const reads = planReads(index, marked, level);
