@@ -23,6 +23,17 @@ export interface ByteRange {
   readonly length: number;
 }
 
+/**
+ * An object's bytes in a local file: how a backup hands over a pack it assembled on disk (as restic does),
+ * so a 16 MiB pack never has to sit in memory. The file is the caller's: a backend reads (or hard-links)
+ * it and never changes or removes it.
+ */
+export interface FileBody {
+  readonly path: string;
+  /** The file's length in bytes (the whole file is the object), so an upload needs no stat. */
+  readonly size: number;
+}
+
 /** ReadBackend is what a reader (restore, check, a write-only-less backup client) needs. */
 export interface ReadBackend {
   /** A human-readable location for messages, e.g. `/srv/repo` or `s3:host/bucket/prefix`. */
@@ -42,9 +53,10 @@ export interface ReadBackend {
 export interface WriteBackend extends ReadBackend {
   /**
    * Stores an object atomically: readers see either nothing or the whole object. Writing an existing name
-   * with the same bytes is allowed (content-addressed), so a retried write is harmless.
+   * with the same bytes is allowed (content-addressed), so a retried write is harmless. `data` is the bytes
+   * themselves or a file holding them.
    */
-  write(type: FileType, name: string, data: Uint8Array): Promise<void>;
+  write(type: FileType, name: string, data: Uint8Array | FileBody): Promise<void>;
   /** Removes an object; removing one that is already gone is not an error. */
   remove(type: FileType, name: string): Promise<void>;
 }

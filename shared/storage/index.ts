@@ -1,6 +1,6 @@
 // The storage layer's public surface: the backend interface, the two stores, the retry wrapper and the URL
 // parser. Other layers import from here, never from a file inside this folder.
-export type { Backend, ByteRange, FileInfo, FileType, ReadBackend, WriteBackend } from './backend.js';
+export type { Backend, ByteRange, FileBody, FileInfo, FileType, ReadBackend, WriteBackend } from './backend.js';
 export { FILE_TYPES } from './backend.js';
 export { objectPath } from './layout.js';
 export { LocalBackend } from './local.js';

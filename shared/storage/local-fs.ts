@@ -1,6 +1,7 @@
 // The few file-system steps a durable, atomic write and an exact read need, beyond what node:fs offers in one
 // call. Kept apart from LocalBackend so the backend reads as the sequence of steps restic takes.
-import { mkdir, open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, link, mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { errnoCode } from './local-errors.js';
 
@@ -44,4 +45,31 @@ export async function readFully(fh: FileHandle, buf: Buffer, position: number): 
     done += bytesRead;
   }
   return done;
+}
+
+/** Errors of link() that mean "not here, copy instead": another file system, or one without hard links. */
+const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
+
+/**
+ * placeFile puts the contents of `source` at the new name `temp`: a hard link when both are on one file
+ * system (no byte is copied), else a kernel-side copy. Creates a missing folder once, as openTemp does.
+ */
+export async function placeFile(source: string, temp: string, dir: string): Promise<void> {
+  try {
+    await linkOrCopy(source, temp);
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw err;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await linkOrCopy(source, temp);
+  }
+}
+
+async function linkOrCopy(source: string, temp: string): Promise<void> {
+  try {
+    await link(source, temp);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === undefined || !NO_LINK.has(code)) throw err;
+    await copyFile(source, temp, constants.COPYFILE_EXCL);
+  }
 }

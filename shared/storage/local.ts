@@ -6,10 +6,10 @@ import { chmod, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/p
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isId, StorageError } from '../core/index.js';
-import type { Backend, ByteRange, FileInfo, FileType } from './backend.js';
+import type { Backend, ByteRange, FileBody, FileInfo, FileType } from './backend.js';
 import { DATA_SUBDIRS, objectPath } from './layout.js';
 import { errnoCode, localError } from './local-errors.js';
-import { openTemp, readFully, syncDir, syncUnlessUnsupported } from './local-fs.js';
+import { openTemp, placeFile, readFully, syncDir, syncUnlessUnsupported } from './local-fs.js';
 
 /** How many `stat` calls a listing keeps in flight; a folder of 65k packs lists in about a second. */
 const STAT_BATCH = 32;
@@ -43,7 +43,7 @@ export class LocalBackend implements Backend {
     }
   }
 
-  async write(type: FileType, name: string, data: Uint8Array): Promise<void> {
+  async write(type: FileType, name: string, data: Uint8Array | FileBody): Promise<void> {
     const target = join(this.root, objectPath(type, name));
     const dir = dirname(target);
     // The temp name is not a 64-hex ID, so a listing never shows a half-written object; restic 0.14 uses
@@ -51,8 +51,16 @@ export class LocalBackend implements Backend {
     const temp = `${target}-tmp-${randomBytes(8).toString('hex')}`;
     let fh: FileHandle | undefined;
     try {
-      fh = await openTemp(temp, dir);
-      await fh.writeFile(data); // writes the caller's bytes as they are, no copy
+      if (data instanceof Uint8Array) {
+        fh = await openTemp(temp, dir);
+        await fh.writeFile(data); // writes the caller's bytes as they are, no copy
+      } else {
+        // A pack assembled in a file is linked (or copied) into place; the caller removes its own name.
+        await placeFile(data.path, temp, dir);
+        fh = await open(temp, 'r');
+        const { size } = await fh.stat();
+        if (size !== data.size) throw new StorageError(`${data.path} is ${size} bytes, expected ${data.size}`, false);
+      }
       await syncUnlessUnsupported(fh);
       await fh.close();
       fh = undefined;

@@ -2,7 +2,7 @@
 // transient (StorageError.transient); this wrapper waits with capped exponential backoff and full jitter and
 // tries again, fails at once on permanent errors, and turns exhaustion into one line a person can act on.
 import { StorageError } from '../core/index.js';
-import type { Backend, ByteRange, FileInfo, FileType } from './backend.js';
+import type { Backend, ByteRange, FileBody, FileInfo, FileType } from './backend.js';
 
 /** What the `onRetry` hook learns before each wait. */
 export interface RetryInfo {
@@ -73,7 +73,7 @@ class RetryBackend implements Backend {
   read(type: FileType, name: string, range?: ByteRange): Promise<Buffer> {
     return this.run(`read ${describe(type, name)}`, () => this.inner.read(type, name, range));
   }
-  write(type: FileType, name: string, data: Uint8Array): Promise<void> {
+  write(type: FileType, name: string, data: Uint8Array | FileBody): Promise<void> {
     // Safe to repeat: objects are content-addressed, so a second write of the same name has the same bytes.
     return this.run(`write ${describe(type, name)}`, () => this.inner.write(type, name, data));
   }

@@ -2,10 +2,11 @@
 // `prefix` in restic's default layout with no folder placeholders. The AWS SDK is loaded only when an S3
 // backend is opened, so commands on local repositories never pay for it.
 import { createHash } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { posix } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { isId, StorageError } from '../core/index.js';
-import type { Backend, ByteRange, FileInfo, FileType } from './backend.js';
+import type { Backend, ByteRange, FileBody, FileInfo, FileType } from './backend.js';
 import { objectPath } from './layout.js';
 import { createS3Client } from './s3-client.js';
 import type { S3BackendOptions, Sdk } from './s3-client.js';
@@ -52,16 +53,30 @@ export class S3Backend implements Backend {
     if (existing) throw new StorageError(`a repository already exists at ${this.location} (it has a config object ${key}): choose another prefix`, false);
   }
 
-  async write(type: FileType, name: string, data: Uint8Array): Promise<void> {
+  async write(type: FileType, name: string, data: Uint8Array | FileBody): Promise<void> {
     const key = this.key(type, name);
-    const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     // Content-MD5 makes the server reject a body damaged on the way (BadDigest), and Object Lock buckets
-    // require it. The SDK sends the Buffer with a plain Content-Length, which every server understands.
-    const md5 = createHash('md5').update(body).digest('base64');
+    // require it. The SDK sends the body with a plain Content-Length, which every server understands; a
+    // file is streamed, so a pack assembled on disk is never held in memory (each attempt reopens it).
+    let body: Buffer | ReadStream;
+    let stream: ReadStream | undefined;
+    let md5: string;
+    let length: number;
+    if (data instanceof Uint8Array) {
+      body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      md5 = createHash('md5').update(body).digest('base64');
+      length = body.length;
+    } else {
+      md5 = await fileMd5(data.path, data.size);
+      body = stream = createReadStream(data.path, { highWaterMark: STREAM_CHUNK });
+      length = data.size;
+    }
     try {
-      await this.client.send(new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: body.length, ContentMD5: md5 }));
+      await this.client.send(new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: length, ContentMD5: md5 }));
     } catch (err) {
       throw s3Error(err, this.ctx('PutObject', type, name));
+    } finally {
+      stream?.destroy();
     }
   }
 
@@ -165,4 +180,26 @@ export class S3Backend implements Backend {
     }
     return new StorageError(`GetObject ${key}: got ${got} of ${expected} bytes`, true);
   }
+}
+
+/** Read size when streaming a file body, and when hashing one. */
+const STREAM_CHUNK = 1024 * 1024;
+
+/**
+ * fileMd5 returns the base64 MD5 of a local file (for Content-MD5). A file that cannot be read, or is not
+ * `size` bytes long (a server may store a short body), is a permanent error.
+ */
+async function fileMd5(path: string, size: number): Promise<string> {
+  const hash = createHash('md5');
+  let length = 0;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: STREAM_CHUNK })) {
+      hash.update(chunk as Buffer);
+      length += (chunk as Buffer).length;
+    }
+  } catch (err) {
+    throw new StorageError(`reading ${path} for upload failed: ${err instanceof Error ? err.message : String(err)}`, false, { cause: err });
+  }
+  if (length !== size) throw new StorageError(`${path} is ${length} bytes, expected ${size}`, false);
+  return hash.digest('base64');
 }

@@ -3,6 +3,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CairnError, StorageError } from '../../../shared/core/index.js';
 import type { Backend, FileInfo, FileType } from '../../../shared/storage/index.js';
 
@@ -145,6 +148,29 @@ export function registerBackendSuite(name: string, make: () => Promise<BackendUn
       assert.equal(createHash('sha256').update(back).digest('hex'), big.name);
       for (const s of small) assert.deepEqual(await b.read('data', s.name), s.data);
       assert.equal((await listAll(b, 'data')).length, 25);
+    }));
+
+    test('stores an object from a file (a pack assembled on disk), leaving the file as it was', withBackend(async (b) => {
+      const dir = mkdtempSync(join(tmpdir(), 'cairn-filebody-'));
+      try {
+        const pack = blobOf(3 * 1024 * 1024 + 5);
+        const path = join(dir, 'pack');
+        writeFileSync(path, pack.data);
+        await b.write('data', pack.name, { path, size: pack.data.length });
+        // A retried upload writes the same file again.
+        await b.write('data', pack.name, { path, size: pack.data.length });
+        assert.deepEqual(await b.read('data', pack.name), pack.data);
+        assert.equal(statSync(path).size, pack.data.length, 'the caller still has its file');
+        assert.deepEqual((await listAll(b, 'data')).map((i) => i.name), [pack.name]);
+        // A file that does not hold what was announced is refused, and nothing appears.
+        const short = blobOf(100);
+        writeFileSync(path, short.data);
+        await assert.rejects(b.write('data', short.name, { path, size: 200 }), (err: unknown) => err instanceof CairnError);
+        await assert.rejects(b.read('data', short.name), isNotFound);
+        await assert.rejects(b.write('data', short.name, { path: join(dir, 'missing'), size: 1 }), (err: unknown) => err instanceof CairnError);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }));
 
     test('failures are CairnErrors with a location-bearing message', withBackend(async (b) => {
