@@ -140,6 +140,8 @@ export async function runBackup(repo: Repository, opts: BackupOptions): Promise<
     throw err;
   } finally {
     if (timer) clearInterval(timer);
+    // Stops the encoder threads and removes the temp files of packs that were never stored.
+    await writer.close();
   }
 
   const snapshot: Snapshot = { time: opts.time, tree, paths, hostname: opts.hostname, username: opts.username, uid: opts.uid, gid: opts.gid };

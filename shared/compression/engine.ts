@@ -15,6 +15,8 @@ export interface ZstdEngine {
   readonly name: 'node:zlib' | 'zstd-napi';
   /** One zstd frame with the content size in its header and no checksum (as restic writes). */
   compress(data: Uint8Array, level: number): Buffer;
+  /** Like compress, but into `dst` (at least zstdCompressBound(data.length) long); returns the frame's length. */
+  compressInto(dst: Uint8Array, data: Uint8Array, level: number): number;
   /**
    * Decodes every frame of `data`. Throws when the output would exceed `maxSize` bytes, before allocating
    * more than that, whatever sizes the frame headers claim.

@@ -56,6 +56,9 @@ export function createNapiEngine(b: NapiBinding): ZstdEngine {
       // only when most of it would be wasted is the result copied out, so callers never pin it.
       return n < dst.length / 2 ? Buffer.from(dst.subarray(0, n)) : dst.subarray(0, n);
     },
+    compressInto(dst, data, level) {
+      return cctx.compress(dst, data, level);
+    },
     decompress(data, maxSize) {
       if (data.length === 0) throw new Error('empty input is not a zstd frame');
       // The common case, one frame stating its size: decode straight into an exact buffer.

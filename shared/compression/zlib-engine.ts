@@ -12,14 +12,21 @@ export interface ZlibZstd {
 /** createZlibEngine wraps node:zlib's zstd as a ZstdEngine. */
 export function createZlibEngine(z: ZlibZstd): ZstdEngine {
   const c = z.constants;
+  const compress = (data: Uint8Array, level: number): Buffer =>
+    // The pledged size puts the content size in the frame header, as a one-shot libzstd call does.
+    z.zstdCompressSync(data, {
+      params: { [c.ZSTD_c_compressionLevel]: level, [c.ZSTD_c_checksumFlag]: 0, [c.ZSTD_c_contentSizeFlag]: 1 },
+      pledgedSrcSize: data.length,
+    });
   return {
     name: 'node:zlib',
-    compress(data, level) {
-      // The pledged size puts the content size in the frame header, as a one-shot libzstd call does.
-      return z.zstdCompressSync(data, {
-        params: { [c.ZSTD_c_compressionLevel]: level, [c.ZSTD_c_checksumFlag]: 0, [c.ZSTD_c_contentSizeFlag]: 1 },
-        pledgedSrcSize: data.length,
-      });
+    compress,
+    compressInto(dst, data, level) {
+      // node:zlib has no output-buffer form: compress, then copy.
+      const frame = compress(data, level);
+      if (frame.length > dst.length) throw new Error(`zstd output of ${frame.length} bytes does not fit in ${dst.length}`);
+      dst.set(frame);
+      return frame.length;
     },
     decompress(data, maxSize) {
       // maxOutputLength makes zlib stop with a RangeError instead of growing past the cap.

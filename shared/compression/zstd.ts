@@ -25,6 +25,24 @@ export function zstdCompress(data: Uint8Array, level = ZSTD_DEFAULT_LEVEL): Buff
 }
 
 /**
+ * zstdCompressBound is the most bytes one frame of `size` input bytes can take (libzstd's ZSTD_COMPRESSBOUND),
+ * the room zstdCompressInto needs.
+ */
+export function zstdCompressBound(size: number): number {
+  const SMALL = 128 * 1024;
+  return size + (size >>> 8) + (size < SMALL ? (SMALL - size) >>> 11 : 0);
+}
+
+/**
+ * zstdCompressInto compresses `data` into one frame written at the start of `dst`, which must hold at least
+ * zstdCompressBound(data.length) bytes, and returns the frame's length: no buffer is allocated per call.
+ */
+export function zstdCompressInto(dst: Uint8Array, data: Uint8Array, level = ZSTD_DEFAULT_LEVEL): number {
+  if (!Number.isInteger(level) || level < -7 || level > 22) throw new UsageError(`zstd level ${level} is out of range -7..22`);
+  return zstdEngine().compressInto(dst, data, level);
+}
+
+/**
  * zstdDecompress decodes zstd data (one or more frames). With `expectedSize` (e.g. a blob's
  * `uncompressed_length`) the output must be exactly that long and nothing larger is ever allocated;
  * otherwise output is capped at `maxSize`. Throws CorruptDataError on malformed or truncated input, on

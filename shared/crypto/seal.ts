@@ -46,8 +46,9 @@ function ctrInto(cipher: Cipher, input: Uint8Array, dest: Uint8Array, offset: nu
 
 /**
  * sealInto seals `plaintext` into `dest` at `offset`, writing exactly `plaintext.length + SEAL_OVERHEAD`
- * bytes (a RangeError if `dest` is too short), and returns that count; `plaintext` must not overlap the
- * written range. Not in the public API: bench/crypto.ts measured it no faster than `seal` plus a copy.
+ * bytes (a RangeError if `dest` is too short), and returns that count. `plaintext` must either not overlap
+ * the written range or sit exactly where the ciphertext goes (`offset + 16`): sealing in place is safe,
+ * because each piece is encrypted before it is overwritten. Not in the public API: bench/crypto.ts measured it no faster than `seal` plus a copy.
  */
 export function sealInto(key: MasterKey, plaintext: Uint8Array, dest: Uint8Array, offset: number): number {
   const size = plaintext.length + SEAL_OVERHEAD;

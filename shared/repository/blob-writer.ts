@@ -1,12 +1,13 @@
 // Saving blobs: deduplicate against the index and against blobs already on their way, have them compressed
 // and sealed (by an encoder pool of worker threads when one can be started, else on this thread), fill one
-// pack per blob type in arrival order, and upload full packs concurrently. Memory is bounded: save() waits
-// while too many plaintext bytes are being encoded or a finished pack is waiting for an upload slot.
+// pack per blob type in arrival order, and upload full packs concurrently. Packs are assembled in temp
+// files (pack-file.ts), so a pack on its way costs disk, not memory. Memory is bounded: save() waits while
+// too many plaintext bytes are being encoded or written, or a finished pack is waiting for an upload slot.
 // A pack enters the index only after its upload finished: an index never names a pack that is not stored.
 import { availableParallelism } from 'node:os';
 import type { BlobType, Id } from '../core/index.js';
-import { MAX_SIZE as MAX_CHUNK_SIZE } from '../chunker/index.js';
-import { DEFAULT_PACK_SIZE, PackWriter, encodeBlob, type EncodedBlob, type FinishedPack } from './pack-writer.js';
+import { DEFAULT_PACK_SIZE, encodeBlob, type EncodedBlob } from './pack-writer.js';
+import { PackFile, removePackFile, type FinishedPackFile } from './pack-file.js';
 import { EncoderPool } from './encoder-pool.js';
 import type { MasterIndex } from './master-index.js';
 import type { IndexWriter } from './index-writer.js';
@@ -15,7 +16,7 @@ import type { Repository } from './repository.js';
 export interface BlobWriterOptions {
   /** Target pack size in bytes (restic's default 16 MiB). */
   readonly packSize?: number;
-  /** Uploads in flight at most; each holds one pack in memory. */
+  /** Uploads in flight at most. */
   readonly uploads?: number;
   /**
    * Worker threads that compress and seal; 0 encodes on the calling thread. Default: one fewer than the
@@ -24,8 +25,10 @@ export interface BlobWriterOptions {
    * a loadable worker script (e.g. in a single-file bundle) blobs are encoded on the calling thread.
    */
   readonly encoderThreads?: number;
-  /** Plaintext bytes being encoded at most before save() waits (default 16 MiB). */
+  /** Plaintext bytes being encoded at most before save() waits (default 16 MiB); also the bound on bytes being written to pack files. */
   readonly maxEncodingBytes?: number;
+  /** Folder for the packs being assembled. @default os.tmpdir() */
+  readonly tempDir?: string;
   /** Count what would be stored, but upload nothing (backup --dry-run). */
   readonly dryRun?: boolean;
   /** Called after each pack is stored and indexed. */
@@ -54,21 +57,18 @@ export class BlobWriter {
   private readonly threads: number;
   private readonly onPack: BlobWriterOptions['onPack'];
   private readonly dryRun: boolean;
-  private readonly open: Record<BlobType, PackWriter | undefined> = { data: undefined, tree: undefined };
+  private readonly tempDir: string | undefined;
+  private readonly open: Record<BlobType, PackFile | undefined> = { data: undefined, tree: undefined };
   /** Blobs accepted but not yet indexed, keyed by type and ID. */
   private readonly pending = new Set<string>();
   /** undefined until the first save; null when blobs are encoded on this thread. */
   private pool: EncoderPool | null | undefined;
   private readonly encodings = new Set<Promise<void>>();
   private encodingBytes = 0;
+  /** Packs whose last bytes are being written; they join `ready` when their file is complete. */
+  private readonly finishing = new Set<Promise<void>>();
   /** Finished packs waiting for an upload slot. */
-  private readonly ready: (FinishedPack & { readonly buffer: Buffer })[] = [];
-  /**
-   * Pack buffers whose packs are stored, kept for the next packs: filling the same few buffers again
-   * costs no page faults, and it spares the allocator the 16 MiB allocations and frees that left the
-   * heap fragmented and the resident size far above what was in use.
-   */
-  private readonly spareBuffers: Buffer[] = [];
+  private readonly ready: FinishedPackFile[] = [];
   private readonly uploads = new Set<Promise<void>>();
   /** save() calls waiting for room; woken whenever an encode or an upload settles. */
   private waiters: (() => void)[] = [];
@@ -85,6 +85,7 @@ export class BlobWriter {
     this.threads = opts.encoderThreads ?? Math.max(1, availableParallelism() - 1);
     this.onPack = opts.onPack;
     this.dryRun = opts.dryRun ?? false;
+    this.tempDir = opts.tempDir;
   }
 
   /** has tells whether a blob is stored or on its way; such a blob need not be saved again. */
@@ -110,7 +111,7 @@ export class BlobWriter {
       const size = plaintext.length;
       this.encodingBytes += size;
       const encoding = pool.encode(type, id, plaintext).then(
-        (blob) => this.add(blob, size),
+        (blob) => this.addOrFail(blob, size),
         (err: unknown) => void (this.failure ??= err),
       );
       const tracked = encoding.finally(() => {
@@ -120,7 +121,7 @@ export class BlobWriter {
       });
       this.encodings.add(tracked);
     }
-    while (this.failure === undefined && (this.encodingBytes > this.maxEncodingBytes || this.ready.length > 0)) {
+    while (this.failure === undefined && (this.encodingBytes > this.maxEncodingBytes || this.writingBytes() > this.maxEncodingBytes || this.ready.length > 0)) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     this.throwIfFailed();
@@ -144,20 +145,41 @@ export class BlobWriter {
     while (this.encodings.size > 0) await Promise.all([...this.encodings]);
     this.throwIfFailed();
     for (const type of ['data', 'tree'] as const) this.finishPack(type);
-    while (this.ready.length > 0 || this.uploads.size > 0) await Promise.all([...this.uploads]);
+    while (this.finishing.size > 0 || this.ready.length > 0 || this.uploads.size > 0) await Promise.all([...this.finishing, ...this.uploads]);
     this.throwIfFailed();
   }
 
-  /** close stops the encoder threads (idle threads never keep the process alive, but they hold memory). */
+  /**
+   * close stops the encoder threads (idle threads never keep the process alive, but they hold memory) and
+   * removes the temp files of packs that were never stored (after a failure or an interruption).
+   */
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
     if (pool) await pool.close();
+    const unfinished = [this.open.data, this.open.tree];
+    this.open.data = this.open.tree = undefined;
+    await Promise.allSettled([...this.finishing, ...this.uploads]);
+    await Promise.all([...unfinished.map((p) => p?.discard()), ...this.ready.splice(0).map((p) => removePackFile(p.path))]);
+  }
+
+  /** Bytes handed to the file system and not yet written, over the open packs. */
+  private writingBytes(): number {
+    return (this.open.data?.pendingBytes ?? 0) + (this.open.tree?.pendingBytes ?? 0);
+  }
+
+  /** addOrFail is add for a blob that arrives from the encoder pool: a failure is kept for save() to throw. */
+  private addOrFail(blob: EncodedBlob, plainLength: number): void {
+    try {
+      this.add(blob, plainLength);
+    } catch (err) {
+      this.failure ??= err;
+    }
   }
 
   /** add appends an encoded blob to its type's pack and finishes the pack once it is full. */
   private add(blob: EncodedBlob, plainLength: number): void {
-    const packer = (this.open[blob.type] ??= new PackWriter(blob.type, this.takeBuffer()));
+    const packer = (this.open[blob.type] ??= new PackFile(blob.type, { ...(this.tempDir !== undefined ? { dir: this.tempDir } : {}), onWritten: () => this.wake() }));
     packer.add(blob);
     if (blob.type === 'data') this.stats.dataBlobs++;
     else this.stats.treeBlobs++;
@@ -166,61 +188,60 @@ export class BlobWriter {
     if (packer.size >= this.packSize) this.finishPack(blob.type);
   }
 
+  /** finishPack closes the open pack of `type`; once its file is complete it queues for an upload slot. */
   private finishPack(type: BlobType): void {
     const packer = this.open[type];
     this.open[type] = undefined;
-    if (packer === undefined || packer.count === 0) return;
-    this.ready.push(packer.finish(this.repo.key));
-    this.startUploads();
-  }
-
-  /**
-   * takeBuffer lends a buffer for one pack: room for a full pack plus the largest blob that can push it
-   * over (pages that are never written cost no memory).
-   */
-  private takeBuffer(): Buffer {
-    return this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.packSize + MAX_CHUNK_SIZE + 64 * 1024);
-  }
-
-  /** giveBack keeps a stored pack's buffer for reuse: as many as can be in use at once, no more. */
-  private giveBack(buffer: Buffer): void {
-    if (this.spareBuffers.length < this.maxUploads + 2) this.spareBuffers.push(buffer);
+    if (packer === undefined) return;
+    if (packer.count === 0) {
+      void packer.discard();
+      return;
+    }
+    const finishing = packer.finish(this.repo.key).then(
+      (pack) => {
+        this.ready.push(pack);
+        this.startUploads();
+      },
+      (err: unknown) => {
+        this.failure ??= err;
+        void packer.discard();
+      },
+    );
+    const tracked = finishing.finally(() => {
+      this.finishing.delete(tracked);
+      this.wake();
+    });
+    this.finishing.add(tracked);
   }
 
   private startUploads(): void {
     while (this.uploads.size < this.maxUploads && this.ready.length > 0) {
       const pack = this.ready.shift()!;
-      const upload = this.upload(pack).then(
-        () => {
+      const upload = this.upload(pack)
+        .catch((err: unknown) => void (this.failure ??= err))
+        .finally(() => removePackFile(pack.path))
+        .finally(() => {
           this.uploads.delete(upload);
-          this.giveBack(pack.buffer);
-        },
-        (err: unknown) => {
-          this.uploads.delete(upload);
-          this.failure ??= err;
-        },
-      );
+          this.startUploads();
+          this.wake();
+        });
       this.uploads.add(upload);
-      void upload.then(() => {
-        this.startUploads();
-        this.wake();
-      });
     }
   }
 
-  private async upload(pack: FinishedPack): Promise<void> {
+  private async upload(pack: FinishedPackFile): Promise<void> {
     if (this.dryRun) {
       this.stats.packs++;
-      this.stats.bytesUploaded += pack.bytes.length;
+      this.stats.bytesUploaded += pack.size;
       return;
     }
-    await this.repo.backend.write('data', pack.id, pack.bytes);
+    await this.repo.backend.write('data', pack.id, { path: pack.path, size: pack.size });
     this.index.addPack(pack.id, pack.blobs.map((b) => ({ id: b.id, type: b.type, offset: b.offset, length: b.length, uncompressed_length: b.uncompressedLength })));
     for (const b of pack.blobs) this.pending.delete(b.type + b.id);
     this.stats.packs++;
-    this.stats.bytesUploaded += pack.bytes.length;
+    this.stats.bytesUploaded += pack.size;
     await this.indexWriter.addPack(pack.id, pack.blobs);
-    this.onPack?.({ id: pack.id, size: pack.bytes.length, blobs: pack.blobs.length });
+    this.onPack?.({ id: pack.id, size: pack.size, blobs: pack.blobs.length });
   }
 
   private wake(): void {

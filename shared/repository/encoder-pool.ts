@@ -39,6 +39,8 @@ interface Slot {
   /** Batches sent and not yet answered, by batch number. */
   readonly inFlight: Map<number, Job[]>;
   bytes: number;
+  /** This worker's reply buffers whose blobs were all released, sent back with its next batch. */
+  readonly recycled: ArrayBuffer[];
 }
 
 /** workerScript finds the encoder worker's entry point (see worker-thread.ts). */
@@ -62,7 +64,7 @@ export class EncoderPool {
   private constructor(script: URL, key: MasterKey, version: 1 | 2, threads: number) {
     const workerData: EncoderWorkerData = { encrypt: key.encrypt, macK: key.macK, macR: key.macR, version };
     this.slots = Array.from({ length: threads }, () => {
-      const slot: Slot = { worker: startWorker(script, workerData), inFlight: new Map(), bytes: 0 };
+      const slot: Slot = { worker: startWorker(script, workerData), inFlight: new Map(), bytes: 0, recycled: [] };
       slot.worker.on('message', (reply: EncodeReply) => this.answer(slot, reply));
       slot.worker.on('error', (err) => this.fail(err));
       slot.worker.on('exit', (code) => {
@@ -92,6 +94,8 @@ export class EncoderPool {
   /**
    * encode resolves to what encodeBlob(key, version, type, id, plaintext) returns (same format, a fresh
    * IV). `plaintext` is copied into the current batch before encode returns, so the caller may reuse its buffer at once.
+   * The result's `stored` stays valid until its `release()` is called; a caller that never calls it only
+   * loses the reuse of the buffer.
    * Rejects when the blob cannot be encoded, a worker died, or the pool is closed.
    */
   encode(type: BlobType, id: Id, plaintext: Uint8Array): Promise<EncodedBlob> {
@@ -151,8 +155,9 @@ export class EncoderPool {
     slot.inFlight.set(batch, jobs);
     slot.bytes += bytes;
     if (slot.inFlight.size === 1) slot.worker.ref();
-    const request: EncodeRequest = { batch, buffer: sending.buffer, jobs: jobs.map((j) => ({ type: j.type, id: j.id, offset: j.offset, length: j.length })) };
-    slot.worker.postMessage(request, [sending.buffer]);
+    const recycled = slot.recycled.splice(0);
+    const request: EncodeRequest = { batch, buffer: sending.buffer, jobs: jobs.map((j) => ({ type: j.type, id: j.id, offset: j.offset, length: j.length })), recycled };
+    slot.worker.postMessage(request, [sending.buffer, ...recycled]);
   }
 
   private answer(slot: Slot, reply: EncodeReply): void {
@@ -161,15 +166,26 @@ export class EncoderPool {
     if (!this.closed) this.giveBack(reply.request);
     slot.inFlight.delete(reply.batch);
     if (slot.inFlight.size === 0) slot.worker.unref();
+    // The reply buffer goes back to its worker once every blob in it is released by whoever stored it.
+    let unreleased = reply.results.filter((r) => r !== undefined && !('error' in r)).length;
+    const releaseOne = (): void => {
+      if (--unreleased === 0 && !this.closed) slot.recycled.push(reply.buffer);
+    };
     jobs.forEach((job, i) => {
       slot.bytes -= job.length;
       const r = reply.results[i];
       if (r === undefined) job.reject(new Error('blob encoder thread sent no result'));
       else if ('error' in r) job.reject(new Error(`encoding ${job.type} blob ${job.id}: ${r.error}`));
       else {
-        // A view into the batch's reply buffer: the blobs of one batch live and die together in their packs.
+        // A view into the batch's reply buffer, valid until release() is called.
         const stored = Buffer.from(reply.buffer, r.offset, r.length);
-        job.resolve({ type: job.type, id: job.id, stored, uncompressedLength: r.uncompressedLength });
+        let released = false;
+        const release = (): void => {
+          if (released) return;
+          released = true;
+          releaseOne();
+        };
+        job.resolve({ type: job.type, id: job.id, stored, uncompressedLength: r.uncompressedLength, release });
       }
     });
   }

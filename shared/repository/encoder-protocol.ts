@@ -22,6 +22,8 @@ export interface EncodeRequest {
   readonly batch: number;
   readonly buffer: ArrayBuffer;
   readonly jobs: (Span & { readonly type: BlobType; readonly id: Id })[];
+  /** Reply buffers whose blobs were all consumed, handed back for the worker to fill again. */
+  readonly recycled: ArrayBuffer[];
 }
 
 /** The answer to one batch: the stored (compressed, sealed) blobs back to back in `buffer`, in request order. */

@@ -2,48 +2,72 @@
 // as encodeBlob does, and answers with the stored bytes of the whole batch in one transferred buffer. A blob
 // that fails is answered with its error message; the others in the batch are still encoded.
 //
-// Each blob is sealed straight into the reply buffer (no sealed copy per blob), and the request's buffer is
-// sent back so the pool can fill it again: every large allocation freed on a thread fragments that
-// thread's malloc arena, which is what made the resident size grow far beyond the bytes in use.
+// Each blob is compressed straight into the reply buffer and sealed there in place, and reply buffers come
+// back from the pool once their blobs are stored: no buffer is allocated per blob, and few per batch. Every
+// large allocation freed on a thread fragments that thread's malloc arena and waits for a garbage
+// collection that a worker with a tiny JavaScript heap rarely runs — together what made the resident size
+// grow far beyond the bytes in use.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MasterKey } from '../crypto/index.js';
 import { SEAL_OVERHEAD } from '../crypto/index.js';
 import { sealInto } from '../crypto/seal.js';
-import { zstdCompress } from '../compression/index.js';
+import { zstdCompressBound, zstdCompressInto } from '../compression/index.js';
 import type { EncodeReply, EncodeRequest, EncoderWorkerData } from './encoder-protocol.js';
 
 const data = workerData as EncoderWorkerData;
 const key: MasterKey = { encrypt: Buffer.from(data.encrypt), macK: Buffer.from(data.macK), macR: Buffer.from(data.macR) };
 const port = parentPort!;
+/** Where the sealed bytes start: after the IV, so compression writes where the ciphertext goes. */
+const IV_SIZE = 16;
+
+/** Reply buffers handed back, reused for later replies: a few, of bounded total size. */
+const spare: ArrayBuffer[] = [];
+const MAX_SPARE = 4;
+const MAX_SPARE_BYTES = 24 * 1024 * 1024;
+const MIN_REPLY = 1024 * 1024;
+
+function takeReply(size: number): Uint8Array {
+  let best = -1;
+  spare.forEach((b, i) => {
+    if (b.byteLength >= size && (best < 0 || b.byteLength < spare[best]!.byteLength)) best = i;
+  });
+  return best < 0 ? new Uint8Array(Math.max(size, MIN_REPLY)) : new Uint8Array(spare.splice(best, 1)[0]!);
+}
+
+function keep(buffers: ArrayBuffer[]): void {
+  for (const b of buffers) {
+    const kept = spare.reduce((n, s) => n + s.byteLength, 0);
+    if (spare.length < MAX_SPARE && kept + b.byteLength <= MAX_SPARE_BYTES) spare.push(b);
+  }
+}
+
+/** encodeInto writes blob `plaintext` sealed at `offset` of `out` and returns its stored length. */
+function encodeInto(plaintext: Uint8Array, out: Uint8Array, offset: number): number {
+  if (data.version === 1) return sealInto(key, plaintext, out, offset);
+  // restic 0.14 in auto mode compresses every blob in v2, even if it grows; the format allows both.
+  const body = out.subarray(offset + IV_SIZE, offset + IV_SIZE + zstdCompressBound(plaintext.length));
+  const length = zstdCompressInto(body, plaintext);
+  return sealInto(key, body.subarray(0, length), out, offset);
+}
 
 port.on('message', (req: EncodeRequest) => {
-  // First compress every blob (v1 stores the plaintext as it is), then size the reply and seal into it.
-  const bodies: (Uint8Array | string)[] = req.jobs.map((job) => {
-    const plaintext = new Uint8Array(req.buffer, job.offset, job.length);
-    if (data.version === 1) return plaintext;
-    try {
-      // restic 0.14 in auto mode compresses every blob in v2, even if it grows; the format allows both.
-      return zstdCompress(plaintext);
-    } catch (err) {
-      return err instanceof Error ? err.message : String(err);
-    }
-  });
-  let total = 0;
-  for (const body of bodies) if (typeof body !== 'string') total += body.length + SEAL_OVERHEAD;
-  const out = new Uint8Array(total);
+  keep(req.recycled);
+  // Room for every blob at its worst case; blobs are packed back to back, so compressed ones leave the
+  // slack at the end.
+  let room = 0;
+  for (const job of req.jobs) room += zstdCompressBound(job.length) + SEAL_OVERHEAD;
+  const out = takeReply(room);
   let offset = 0;
-  const results: EncodeReply['results'] = bodies.map((body, i) => {
-    if (typeof body === 'string') return { error: body };
+  const results: EncodeReply['results'] = req.jobs.map((job) => {
     try {
-      const length = sealInto(key, body, out, offset);
-      const result = { offset, length, uncompressedLength: data.version === 1 ? 0 : req.jobs[i]!.length };
+      const length = encodeInto(new Uint8Array(req.buffer, job.offset, job.length), out, offset);
+      const result = { offset, length, uncompressedLength: data.version === 1 ? 0 : job.length };
       offset += length;
       return result;
     } catch (err) {
-      // Its reserved bytes stay unused at the end of the reply.
       return { error: err instanceof Error ? err.message : String(err) };
     }
   });
-  const reply: EncodeReply = { batch: req.batch, buffer: out.buffer, results, request: req.buffer };
-  port.postMessage(reply, [out.buffer, req.buffer]);
+  const reply: EncodeReply = { batch: req.batch, buffer: out.buffer as ArrayBuffer, results, request: req.buffer };
+  port.postMessage(reply, [out.buffer as ArrayBuffer, req.buffer]);
 });

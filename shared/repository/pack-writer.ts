@@ -20,6 +20,11 @@ export interface EncodedBlob {
   readonly id: Id;
   readonly stored: Buffer;
   readonly uncompressedLength: number;
+  /**
+   * Set by the encoder pool: the pack that stores the blob calls it once `stored` is no longer needed, so
+   * the buffer can be filled again. `stored` must not be used afterwards.
+   */
+  readonly release?: () => void;
 }
 
 /** encodeBlob compresses (v2) and seals one blob. It is pure CPU work, so a worker thread can run it. */
@@ -59,6 +64,7 @@ export class PackWriter {
     const length = blob.stored.length;
     this.reserve(length);
     blob.stored.copy(this.buffer, this.offset);
+    blob.release?.();
     const entry: PackBlob = { type: blob.type, id: blob.id, offset: this.offset, length };
     if (blob.uncompressedLength > 0) entry.uncompressedLength = blob.uncompressedLength;
     this.blobs.push(entry);
