@@ -14,9 +14,7 @@ import { maxBlobsPerIndex, type MasterIndex, type Repository } from '../../repos
 import { blobKey } from './pack-usage.js';
 import type { PrunePlan } from './plan.js';
 import type { RepackResult } from './repack.js';
-
-/** Storage requests in flight while checking and deleting. */
-const PARALLEL_REQUESTS = 8;
+import { forEach } from './for-each.js';
 
 export interface PruneOutcome {
   packsWritten: number;
@@ -125,13 +123,4 @@ async function* writeIndex(repo: Repository, index: MasterIndex, supersedes: rea
     blobs++;
   }
   if (packs.length > 0) yield await flush();
-}
-
-/** forEach runs `fn` over `items`, PARALLEL_REQUESTS at a time. */
-export async function forEach<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_REQUESTS, items.length) }, worker));
 }

@@ -21,7 +21,8 @@ import { encodeIndexFile, formatGoTime, type IndexFile, type IndexPack, type Ind
 import { loadIndexFile, loadLocks, LOCK_DELETE_WINDOW_MS, maxBlobsPerIndex, splitIndexFiles, type Repository } from '../../repository/index.js';
 import { blockingSession, COMMIT_WINDOW_MS } from '../two-phase/index.js';
 import type { LeaseGuard } from '../job.js';
-import { checkNewPacks, forEach, type PruneOutcome } from './commit.js';
+import { checkNewPacks, type PruneOutcome } from './commit.js';
+import { forEach } from './for-each.js';
 import type { PrunePlan } from './plan.js';
 import type { RepackResult } from './repack.js';
 import { sessionsOf, type TwoPhaseLoaded } from './two-phase-plan.js';

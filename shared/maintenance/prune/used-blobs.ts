@@ -9,6 +9,7 @@
 import { CorruptDataError, type Id } from '../../core/index.js';
 import { decodeBlob, readBlob, type BlobLocation, type MasterIndex, type Repository } from '../../repository/index.js';
 import { BlobSet } from './blob-set.js';
+import { forEach } from './for-each.js';
 import { readSpans, type ReadSpan } from './read-spans.js';
 import { treeRefs } from './tree-refs.js';
 
@@ -53,7 +54,7 @@ export async function findUsedBlobs(
       progress?.(++loaded);
     };
     const reads = planReads(index, marked, level);
-    await forEachLimited(reads, PARALLEL_READS, async ({ packId, span }) => {
+    await forEach(reads, async ({ packId, span }) => {
       let bytes: Buffer | undefined;
       try {
         bytes = await repo.backend.read('data', packId, { offset: span.offset, length: span.length });
@@ -71,7 +72,7 @@ export async function findUsedBlobs(
         }
         visit(plain ?? (await readBlob(repo, index, 'tree', tree.id, marked)));
       }
-    });
+    }, PARALLEL_READS);
     level = next;
   }
   return used;
@@ -90,18 +91,4 @@ function planReads(index: MasterIndex, marked: MasterIndex | undefined, trees: r
   const reads: { packId: Id; span: ReadSpan<TreePlace> }[] = [];
   for (const [packId, places] of byPack) for (const span of readSpans(places, undefined, MAX_SPAN)) reads.push({ packId, span });
   return reads;
-}
-
-/** forEachLimited runs `fn` over `items` with at most `limit` calls in flight; the first failure rejects. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    try {
-      while (next < items.length) await fn(items[next++]!);
-    } catch (err) {
-      next = items.length; // the others stop after their current item
-      throw err;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
