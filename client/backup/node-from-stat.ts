@@ -32,15 +32,16 @@ export function nodeFromStat(name: string, st: BigIntStats, owners: OwnerNames, 
   if (type === undefined) throw new Error(`unsupported file type (mode ${st.mode.toString(8)})`);
   const uid = Number(st.uid);
   const gid = Number(st.gid);
+  const mtime = goTime(st.mtimeNs);
   const node: TreeNode = {
     name,
     type,
     mode: goModeFromStat(Number(st.mode)),
-    mtime: goTime(st.mtimeNs),
+    mtime,
     // restic records the mtime as atime unless --with-atime: real atimes change on every read (relatime)
     // and would make each run's trees differ from the last, defeating tree deduplication.
-    atime: goTime(st.mtimeNs),
-    ctime: goTime(st.ctimeNs),
+    atime: mtime,
+    ctime: st.ctimeNs === st.mtimeNs ? mtime : goTime(st.ctimeNs),
     uid,
     gid,
     user: owners.user(uid),
