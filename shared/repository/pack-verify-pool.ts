@@ -58,6 +58,11 @@ export class PackVerifyPool {
     return this.slots.reduce((n, s) => n + s.bytes, 0);
   }
 
+  /** Packs sent to the workers and not yet answered. */
+  get pendingPacks(): number {
+    return this.slots.reduce((n, s) => n + s.pending.size, 0);
+  }
+
   /**
    * verify resolves to what verifyPack(key, packId, bytes, indexed) returns. `bytes` is handed over: when
    * it spans its whole ArrayBuffer that buffer is transferred to a worker (detached here), otherwise it is

@@ -23,10 +23,16 @@ import type { CheckItem, CheckItemResult, CheckOptions, CheckPlan, CheckResult, 
  * not this, bounds the memory they hold.
  */
 const PARALLEL_PACKS = 8;
-/** Pack bytes held at once, per verifying thread plus two: each thread has one pack to verify and one queued while others are read. */
+/**
+ * One slot of the bound on pack bytes held at once: a 16 MiB pack (restic's default size). The bound has two
+ * slots per worker thread (one pack being verified, one waiting) plus two (one verified on the calling
+ * thread, one being read).
+ */
 const BUDGET_BYTES_PER_SLOT = 16 * 1024 * 1024;
 /** At most this many verification threads: beyond it the reads, not the CPUs, are the limit. */
 const MAX_VERIFY_THREADS = 8;
+/** The default worker count: one fewer than the CPUs, as the calling thread verifies too (see pack-verifier.ts). */
+const DEFAULT_VERIFY_THREADS = Math.min(availableParallelism() - 1, MAX_VERIFY_THREADS);
 
 export type CheckJob = Job<CheckOptions, CheckPlan, CheckItem, CheckItemResult, CheckResult>;
 
@@ -34,8 +40,8 @@ export type CheckJobDependencies = {
   /** Random numbers in [0, 1) for `--read-data-subset x%|size` (Math.random in the runners, seeded in tests). */
   readonly random: () => number;
   /**
-   * Worker threads that verify the packs read; 0 verifies on the calling thread. Default: one per CPU
-   * (at most 8); without a worker script (a single-file bundle) or with one CPU, the calling thread.
+   * Worker threads that verify the packs read, besides the calling thread; 0 verifies on the calling thread
+   * only. Default: one fewer than the CPUs (at most 8); without a worker script (a single-file bundle), none.
    */
   readonly verifyThreads?: number;
 };
@@ -55,12 +61,12 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
     }
     return p;
   };
-  const threads = deps.verifyThreads ?? (availableParallelism() > 1 ? Math.min(availableParallelism(), MAX_VERIFY_THREADS) : 0);
+  const threads = deps.verifyThreads ?? DEFAULT_VERIFY_THREADS;
   const readings = new WeakMap<Repository, PackReading>();
   const readingOf = (repo: Repository): PackReading => {
     let r = readings.get(repo);
     if (r === undefined) {
-      r = { verifier: new PackVerifier(repo.key, threads), budget: new ByteBudget((Math.max(threads, 1) + 2) * BUDGET_BYTES_PER_SLOT) };
+      r = { verifier: new PackVerifier(repo.key, threads), budget: new ByteBudget((threads * 2 + 2) * BUDGET_BYTES_PER_SLOT) };
       readings.set(repo, r);
     }
     return r;

@@ -1,8 +1,10 @@
 // Where check verifies the packs it read: in a pool of worker threads when there is more than one core and
-// the worker script exists, else on the calling thread (a single-file Lambda bundle, a one-core machine).
-// Both run the same verifyPack, so the findings are identical. The pool is started on first use and stopped
-// when verification has been idle for a moment, so a step that never reaches finalize (a Lambda per work
-// item, a failed item) leaves no threads behind.
+// the worker script exists, and on the calling thread when every worker already has work queued (so a
+// machine with N cores runs N-1 workers plus this thread: each worker costs start-up and a malloc arena of
+// its own, and this thread only reads meanwhile) — or on the calling thread alone (a single-file Lambda
+// bundle, a one-core machine). All run the same verifyPack, so the findings are identical. The pool is
+// started on first use and stopped when verification has been idle for a moment, so a step that never
+// reaches finalize (a Lambda per work item, a failed item) leaves no threads behind.
 import type { Id } from '../../core/index.js';
 import type { MasterKey } from '../../crypto/index.js';
 import type { IndexBlob } from '../../format/index.js';
@@ -11,6 +13,11 @@ import { PackVerifyPool } from '../../repository/pack-verify-pool.js';
 
 /** Idle time after which the worker threads are stopped (restarting them costs tens of milliseconds). */
 const IDLE_CLOSE_MS = 2000;
+/**
+ * Packs a worker may hold (one being verified, one waiting) before this thread verifies the next itself:
+ * the waiting one keeps the worker busy while this thread is occupied with a pack of its own.
+ */
+const PACKS_PER_WORKER = 2;
 
 export class PackVerifier {
   private pool: PackVerifyPool | undefined;
@@ -19,7 +26,7 @@ export class PackVerifier {
   private active = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
-  /** `threads`: worker threads to verify on; 0 verifies on the calling thread. */
+  /** `threads`: worker threads to verify on besides the calling thread; 0 verifies on the calling thread only. */
   constructor(private readonly key: MasterKey, readonly threads: number) {
     this.poolAvailable = threads > 0;
   }
@@ -37,7 +44,7 @@ export class PackVerifier {
   /** verify returns verifyPack's verdict on `bytes`, which it takes over (see PackVerifyPool.verify). */
   async verify(packId: Id, bytes: Uint8Array, indexed: readonly IndexBlob[]): Promise<PackVerdict> {
     const pool = this.poolOrUndefined();
-    if (pool === undefined) return verifyPack(this.key, packId, bytes, indexed);
+    if (pool === undefined || pool.pendingPacks >= this.threads * PACKS_PER_WORKER) return verifyPack(this.key, packId, bytes, indexed);
     this.active++;
     clearTimeout(this.idleTimer);
     try {
