@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cheapenKeys } from '../test/support/restic.js';
@@ -36,6 +36,8 @@ export interface CheckBenchResult {
   readonly cairn: Measurement[];
   /** cairn wall time ÷ restic wall time, per interleaved repeat. */
   readonly ratios: number[];
+  /** The 1-minute load average before the first and after the last repeat: a shared machine's noise. */
+  readonly load: [number, number];
 }
 
 /** runCheckBench builds (or reuses) the repository, then times both tools `repeats` times, interleaved. */
@@ -50,7 +52,7 @@ export async function runCheckBench(opts: CheckBenchOptions = {}): Promise<Check
     const repo = opts.repo ?? buildRepo(dir!, opts.mib ?? 300, env, log);
     const storedMiB = Number(execFileSync('du', ['-sm', repo], { encoding: 'utf8' }).split('\t')[0]);
     log(`checking ${repo} (${storedMiB} MiB stored) with ${bundle ?? 'the sources through tsx'}`);
-    const result: CheckBenchResult = { storedMiB, restic: [], cairn: [], ratios: [] };
+    const result: CheckBenchResult = { storedMiB, restic: [], cairn: [], ratios: [], load: [loadavg()[0]!, 0] };
     for (let i = 0; i < (opts.repeats ?? 3); i++) {
       const r = await measure('restic', ['-r', repo, '--no-cache', '-q', 'check', '--read-data'], env);
       const c = await measure(process.execPath, [...cairnArgv, '-r', repo, '-q', 'check', '--read-data'], { ...env, NODE_OPTIONS: '' });
@@ -59,6 +61,7 @@ export async function runCheckBench(opts: CheckBenchOptions = {}): Promise<Check
       result.ratios.push(c.wallS / r.wallS);
       log(`  repeat ${i + 1}: restic ${r.wallS.toFixed(2)} s, cairn ${c.wallS.toFixed(2)} s, ratio ${(c.wallS / r.wallS).toFixed(2)}`);
     }
+    result.load[1] = loadavg()[0]!;
     return result;
   } finally {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -109,7 +112,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     return `${name.padEnd(7)} wall median ${median(walls).toFixed(2)} s (range ${Math.min(...walls).toFixed(2)}–${Math.max(...walls).toFixed(2)}), ` +
       `cpu median ${median(ms.map((m) => m.cpuS)).toFixed(2)} s, peak RSS median ${median(ms.map((m) => m.peakRssMB)).toFixed(0)} MB`;
   };
-  console.log(`check --read-data, ${r.storedMiB} MiB stored, ${r.ratios.length} interleaved repeats`);
+  console.log(`check --read-data, ${r.storedMiB} MiB stored, ${r.ratios.length} interleaved repeats, load ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)}`);
   console.log(row('restic', r.restic));
   console.log(row('cairn', r.cairn));
   console.log(`ratio cairn/restic wall: median ${median(r.ratios).toFixed(2)} (range ${Math.min(...r.ratios).toFixed(2)}–${Math.max(...r.ratios).toFixed(2)})`);
