@@ -2,10 +2,11 @@
 // blob a file node lists. Prune keeps exactly these. Trees shared between snapshots (most of them, from one
 // backup to the next) are loaded once.
 //
-// The walk goes level by level (all roots, then all their subtrees, ...) so that each level's trees can be
-// grouped by pack and read with a few coalesced range reads instead of one request per tree: in a local
-// repository the per-request open/read/close was most of prune's time, and on S3 it is a round trip each.
-// A level costs at most one span per tree pack; the hierarchy's depth bounds the number of levels.
+// Trees are loaded in rounds of up to CHUNK_TREES pending trees, grouped by pack and read with a few
+// coalesced range reads instead of one request per tree: in a local repository the per-request
+// open/read/close was most of prune's time, and on S3 it is a round trip each. A round costs at most one
+// span per tree pack it touches. Each round takes the newest pending trees (depth first), so the pending
+// list follows the hierarchy's depth rather than holding a whole level of a very wide repository.
 import { CorruptDataError, type Id } from '../../core/index.js';
 import { decodeBlob, readBlob, type BlobLocation, type MasterIndex, type Repository } from '../../repository/index.js';
 import { BlobSet } from './blob-set.js';
@@ -16,6 +17,8 @@ import { treeRefs } from './tree-refs.js';
 /** Range reads in flight: enough to hide storage latency, few enough to bound memory (spans ≤ 8 MiB). */
 const PARALLEL_READS = 4;
 const MAX_SPAN = 8 << 20;
+/** Trees per round: enough for long spans, few enough that a round's bookkeeping stays a few MB. */
+const CHUNK_TREES = 32_768;
 
 interface TreePlace {
   readonly id: Id;
@@ -29,6 +32,7 @@ interface TreePlace {
  * A tree that cannot be read aborts the walk: prune must not decide on a partial picture. Trees are read
  * from live packs first, then from `marked` ones (two-phase prune: a snapshot may reference a marked pack
  * until a run recovers it); a copy that fails to read or verify is retried from every other copy.
+ * `chunkTrees` is the most trees loaded per round (tests lower it).
  */
 export async function findUsedBlobs(
   repo: Repository,
@@ -36,24 +40,24 @@ export async function findUsedBlobs(
   roots: readonly Id[],
   progress?: (treesLoaded: number) => void,
   marked?: MasterIndex,
+  chunkTrees = CHUNK_TREES,
 ): Promise<BlobSet> {
   const used = new BlobSet();
-  let level: Id[] = [];
+  const pending: Id[] = [];
   let loaded = 0;
-  const enqueue = (tree: Id, into: Id[]): void => {
-    if (used.addBlob('tree', tree)) into.push(tree);
+  const enqueue = (tree: Id): void => {
+    if (used.addBlob('tree', tree)) pending.push(tree);
   };
-  for (const root of roots) enqueue(root, level);
+  const visit = (plain: Buffer): void => {
+    const refs = treeRefs(plain);
+    for (const id of refs.data) used.addBlob('data', id);
+    for (const id of refs.subtrees) enqueue(id);
+    progress?.(++loaded);
+  };
+  for (const root of roots) enqueue(root);
 
-  while (level.length > 0) {
-    const next: Id[] = [];
-    const visit = (plain: Buffer): void => {
-      const refs = treeRefs(plain);
-      for (const id of refs.data) used.addBlob('data', id);
-      for (const id of refs.subtrees) enqueue(id, next);
-      progress?.(++loaded);
-    };
-    const reads = planReads(index, marked, level);
+  while (pending.length > 0) {
+    const reads = planReads(index, marked, pending.splice(Math.max(0, pending.length - chunkTrees)));
     await forEach(reads, async ({ packId, span }) => {
       let bytes: Buffer | undefined;
       try {
@@ -73,12 +77,11 @@ export async function findUsedBlobs(
         visit(plain ?? (await readBlob(repo, index, 'tree', tree.id, marked)));
       }
     }, PARALLEL_READS);
-    level = next;
   }
   return used;
 }
 
-/** planReads locates each tree of a level (first live copy, else a marked one) and groups them into spans. */
+/** planReads locates each tree of a round (first live copy, else a marked one) and groups them into spans. */
 function planReads(index: MasterIndex, marked: MasterIndex | undefined, trees: readonly Id[]): { packId: Id; span: ReadSpan<TreePlace> }[] {
   const byPack = new Map<Id, TreePlace[]>();
   for (const id of trees) {

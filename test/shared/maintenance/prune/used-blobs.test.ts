@@ -60,9 +60,9 @@ async function walkedBlobs(): Promise<Set<string>> {
   return keys;
 }
 
-async function walkWith(backend: CountingBackend): Promise<ReadonlySet<string>> {
+async function walkWith(backend: CountingBackend, chunkTrees?: number): Promise<ReadonlySet<string>> {
   const counted = await Repository.open(backend, RESTIC_PASSWORD);
-  return findUsedBlobs(counted, index, roots);
+  return findUsedBlobs(counted, index, roots, undefined, undefined, chunkTrees);
 }
 
 test('finds exactly the blobs a per-tree walk finds, reading far fewer times than there are trees', async () => {
@@ -74,6 +74,13 @@ test('finds exactly the blobs a per-tree walk finds, reading far fewer times tha
   assert.ok(trees > 70, `${trees} trees`);
   // One read per tree pack per level of the hierarchy (restic stores the source's absolute path: ~7 levels).
   assert.ok(backend.reads * 4 < trees, `${backend.reads} reads for ${trees} trees`);
+});
+
+test('in rounds of a few trees (depth first) the walk finds the same blobs', async () => {
+  const backend = new CountingBackend(restic.repo);
+  const used = await walkWith(backend, 5);
+  assert.deepEqual([...used].sort(), [...(await walkedBlobs())].sort());
+  assert.ok(backend.reads >= 82 / 5, `${backend.reads} reads`);
 });
 
 test('when a coalesced read fails, each of its trees is read on its own', async () => {
