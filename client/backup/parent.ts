@@ -10,7 +10,7 @@
 import type { Id } from '../../shared/core/index.js';
 import type { TreeNode } from '../../shared/format/index.js';
 import type { MasterIndex, Repository } from '../../shared/repository/index.js';
-import { loadTrees, type LoadedTree } from './tree-batch.js';
+import { TreeBatchReader, type LoadedTree } from './tree-batch.js';
 
 export interface ReadAheadLimits {
   /** Trees read (or being read) ahead of the walk and not yet asked for. */
@@ -49,12 +49,15 @@ export class ParentTrees {
   private waiting = 0;
   private batchesRunning = 0;
   private closed = false;
+  private readonly reader: TreeBatchReader;
 
   constructor(
-    private readonly repo: Repository,
+    repo: Repository,
     private readonly index: MasterIndex,
     private readonly limits: ReadAheadLimits = DEFAULT_READ_AHEAD,
-  ) {}
+  ) {
+    this.reader = new TreeBatchReader(repo, index);
+  }
 
   /**
    * children returns a directory's nodes by name, or undefined when there is no such tree or it cannot be
@@ -133,7 +136,7 @@ export class ParentTrees {
   }
 
   private startBatch(slots: readonly Slot[]): void {
-    const loaded = loadTrees(this.repo, this.index, slots.map((s) => s.id));
+    const loaded = this.reader.load(slots.map((s) => s.id));
     const settled: Promise<unknown>[] = [];
     for (const slot of slots) {
       if (slot.place === 'queued') {

@@ -1,5 +1,7 @@
 // Reading many tree blobs at once: the trees are located in the index, neighbours in a pack are fetched
 // with one ranged read (pack-spans.ts), and each tree is verified and decoded as soon as its span arrives.
+// The last few spans are kept: a batch taken in the walk's order (pre-order) often wants trees that the
+// previous batch's span already covered, since a snapshot's trees were written next to each other.
 import type { Id } from '../../shared/core/index.js';
 import { decodeTree, type TreeNode } from '../../shared/format/index.js';
 import { decodeBlob, loadTree, type BlobLocation, type MasterIndex, type Repository } from '../../shared/repository/index.js';
@@ -7,6 +9,8 @@ import { planSpans, type SpanLimits } from './pack-spans.js';
 
 /** Parent trees are small (a few KiB) and written next to each other; these limits read a pack's worth in a few requests. */
 export const TREE_SPAN_LIMITS: SpanLimits = { maxGap: 128 * 1024, maxSpan: 4 * 1024 * 1024 };
+/** Bytes of recent spans kept for later batches. */
+export const RECENT_SPAN_BYTES = 8 * 1024 * 1024;
 
 /** A tree's nodes, or undefined when it cannot be read (a damaged parent costs only re-reading its files). */
 export type LoadedTree = Promise<TreeNode[] | undefined>;
@@ -15,30 +19,77 @@ interface LocatedTree extends BlobLocation {
   readonly id: Id;
 }
 
-/**
- * loadTrees starts reading the trees `ids` and returns one promise per distinct ID; none rejects. A tree
- * whose span cannot be read or does not verify is read again the ordinary way (every indexed location), as
- * is one the index does not know (so the error is the same as for a single read).
- */
-export function loadTrees(repo: Repository, index: MasterIndex, ids: Iterable<Id>, limits: SpanLimits = TREE_SPAN_LIMITS): Map<Id, LoadedTree> {
-  const fallback = (id: Id): LoadedTree => loadTree(repo, index, id).catch(() => undefined);
-  const loaded = new Map<Id, LoadedTree>();
-  const located: LocatedTree[] = [];
-  const seen = new Set<Id>();
-  for (const id of ids) {
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const location = index.lookup('tree', id);
-    if (location === undefined) loaded.set(id, fallback(id));
-    else located.push({ ...location, id });
-  }
-  for (const span of planSpans(located, limits)) {
-    const bytes = repo.backend.read('data', span.packId, { offset: span.offset, length: span.length });
-    for (const tree of span.blobs) {
-      const start = tree.offset - span.offset;
-      const nodes = bytes.then((buf) => decodeTree(decodeBlob(repo, tree, tree.id, buf.subarray(start, start + tree.length))));
-      loaded.set(tree.id, nodes.catch(() => fallback(tree.id)));
+/** A span read (or being read); `bytes` rejects when the read failed. */
+interface RecentSpan {
+  readonly packId: Id;
+  readonly offset: number;
+  readonly length: number;
+  readonly bytes: Promise<Buffer>;
+}
+
+export class TreeBatchReader {
+  /** Oldest first. */
+  private recent: RecentSpan[] = [];
+  private recentBytes = 0;
+
+  constructor(
+    private readonly repo: Repository,
+    private readonly index: MasterIndex,
+    private readonly limits: SpanLimits = TREE_SPAN_LIMITS,
+    private readonly keepBytes = RECENT_SPAN_BYTES,
+  ) {}
+
+  /**
+   * load starts reading the trees `ids` and returns one promise per distinct ID; none rejects. A tree
+   * whose span cannot be read or does not verify is read again the ordinary way (every indexed location),
+   * as is one the index does not know (so the error is the same as for a single read).
+   */
+  load(ids: Iterable<Id>): Map<Id, LoadedTree> {
+    const loaded = new Map<Id, LoadedTree>();
+    const toRead: LocatedTree[] = [];
+    const seen = new Set<Id>();
+    for (const id of ids) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const location = this.index.lookup('tree', id);
+      if (location === undefined) {
+        loaded.set(id, this.fallback(id));
+        continue;
+      }
+      const tree = { ...location, id };
+      const span = this.recent.find((s) => s.packId === tree.packId && s.offset <= tree.offset && tree.offset + tree.length <= s.offset + s.length);
+      if (span === undefined) toRead.push(tree);
+      else loaded.set(id, this.decode(tree, span));
     }
+    for (const planned of planSpans(toRead, this.limits)) {
+      const span = { ...planned, bytes: this.repo.backend.read('data', planned.packId, { offset: planned.offset, length: planned.length }) };
+      this.keep(span);
+      for (const tree of planned.blobs) loaded.set(tree.id, this.decode(tree, span));
+    }
+    return loaded;
   }
-  return loaded;
+
+  private decode(tree: LocatedTree, span: RecentSpan): LoadedTree {
+    const start = tree.offset - span.offset;
+    return span.bytes
+      .then((buf) => decodeTree(decodeBlob(this.repo, tree, tree.id, buf.subarray(start, start + tree.length))))
+      .catch(() => this.fallback(tree.id));
+  }
+
+  private fallback(id: Id): LoadedTree {
+    return loadTree(this.repo, this.index, id).catch(() => undefined);
+  }
+
+  private keep(span: RecentSpan): void {
+    this.recent.push(span);
+    this.recentBytes += span.length;
+    while (this.recentBytes > this.keepBytes && this.recent.length > 1) this.recentBytes -= this.recent.shift()!.length;
+    // A failed read is not kept: the next batch reads those bytes again.
+    span.bytes.catch(() => {
+      const at = this.recent.indexOf(span);
+      if (at < 0) return;
+      this.recent.splice(at, 1);
+      this.recentBytes -= span.length;
+    });
+  }
 }

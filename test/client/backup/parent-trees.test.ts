@@ -9,6 +9,7 @@ import type { TreeNode } from '../../../shared/format/index.js';
 import { loadIndex, loadTree, Repository, type MasterIndex } from '../../../shared/repository/index.js';
 import { LocalBackend, type Backend, type ByteRange, type FileType } from '../../../shared/storage/index.js';
 import { ParentTrees, type ReadAheadLimits } from '../../../client/backup/parent.js';
+import { TreeBatchReader } from '../../../client/backup/tree-batch.js';
 import { runBackup } from '../../../client/backup/run-backup.js';
 import { initRepo, options } from '../../support/backup-engine.js';
 import { RESTIC_PASSWORD } from '../../support/restic.js';
@@ -109,4 +110,17 @@ test('a tree whose shared read fails is read again on its own; an unknown tree i
   assert.equal(await trees.children('0'.repeat(64) as Id), undefined);
   assert.equal(await trees.children(undefined), undefined);
   trees.close();
+});
+
+test('trees inside a span read for an earlier batch are not read again', async () => {
+  const { repo, reads } = await countingRepo();
+  const reader = new TreeBatchReader(repo, index);
+  const trees = index.packBlobs(index.lookup('tree', srcTree)!.packId).filter((b) => b.type === 'tree').map((b) => b.id);
+  // The first and the last tree of the pack: one read spans everything between them.
+  const ends = [trees[0]!, trees[trees.length - 1]!];
+  await Promise.all(reader.load(ends).values());
+  assert.equal(reads.length, 1);
+  const loaded = reader.load(trees);
+  for (const id of trees) assert.deepEqual(await loaded.get(id), await loadTree(plain, index, id));
+  assert.equal(reads.length, 1);
 });
