@@ -66,7 +66,10 @@ export class ParentTrees {
   async children(tree: Id | undefined | null): Promise<Map<string, TreeNode> | undefined> {
     if (tree == null) return undefined;
     const nodes = await this.take(tree);
-    return nodes === undefined ? undefined : new Map(nodes.map((n) => [n.name, n]));
+    if (nodes === undefined) return undefined;
+    const byName = new Map<string, TreeNode>();
+    for (const node of nodes) byName.set(node.name, node);
+    return byName;
   }
 
   /** close stops reading ahead and forgets the queue; reads under way finish unobserved. */
