@@ -3,17 +3,23 @@
 // The blob writer consumes a chunk before save() returns its promise, so read buffers are recycled instead
 // of allocated per read: fresh multi-MiB buffers cost page faults in the kernel's read and, with ~50k small
 // files, most of the process's garbage-collection time.
+import { createHash } from 'node:crypto';
 import { openSync, readSync, closeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { hashId, type Id } from '../../shared/core/index.js';
 import { MIN_SIZE, type Chunker } from '../../shared/chunker/index.js';
 import type { BlobWriter } from '../../shared/repository/index.js';
 
-const READ_SIZE = 4 * 1024 * 1024;
+/**
+ * Files are read in pieces of this size. A chunk (1 MiB on average) often spans two pieces; its pieces go
+ * to the blob writer as they are, which copies them once into the encoder's batch, so nothing is
+ * concatenated, and one buffer size for every read keeps the allocator from fragmenting.
+ */
+const READ_SIZE = 1024 * 1024;
 
-/** Read buffers no chunk refers to any more, reused by the next read (a few: files are read concurrently). */
+/** Read buffers no chunk refers to any more, reused by the next read (files are read concurrently). */
 const spare: Buffer[] = [];
-const MAX_SPARE = 4;
+const MAX_SPARE = 12;
 
 function takeBuffer(): Buffer {
   return spare.pop() ?? Buffer.allocUnsafe(READ_SIZE);
@@ -78,15 +84,21 @@ async function saveLarge(path: string, chunker: Chunker, writer: BlobWriter): Pr
   // Read buffers the unfinished chunk still refers to; the last one is the buffer being chunked.
   let held: Buffer[] = [];
   const emit = async (): Promise<void> => {
-    const chunk = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    const chunk = pieces;
     pieces = [];
-    const id = hashId(chunk);
+    const hash = createHash('sha256');
+    let length = 0;
+    for (const piece of chunk) {
+      hash.update(piece);
+      length += piece.length;
+    }
+    const id: Id = hash.digest('hex');
     content.push(id);
     const saved = writer.save('data', id, chunk);
     // save() has consumed the chunk: earlier read buffers hold nothing that is still needed.
     giveBack(held.slice(0, -1));
     held = held.slice(-1);
-    if (await saved) newBytes += chunk.length;
+    if (await saved) newBytes += length;
   };
   try {
     chunker.reset();

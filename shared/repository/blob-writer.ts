@@ -25,7 +25,7 @@ export interface BlobWriterOptions {
    * a loadable worker script (e.g. in a single-file bundle) blobs are encoded on the calling thread.
    */
   readonly encoderThreads?: number;
-  /** Plaintext bytes being encoded at most before save() waits (default 16 MiB); also the bound on bytes being written to pack files. */
+  /** Plaintext bytes being encoded at most before save() waits (default 4 MiB); also the bound on bytes being written to pack files. */
   readonly maxEncodingBytes?: number;
   /** Folder for the packs being assembled. @default os.tmpdir() */
   readonly tempDir?: string;
@@ -81,7 +81,7 @@ export class BlobWriter {
     this.indexWriter = indexWriter;
     this.packSize = opts.packSize ?? DEFAULT_PACK_SIZE;
     this.maxUploads = opts.uploads ?? 2;
-    this.maxEncodingBytes = opts.maxEncodingBytes ?? 16 * 1024 * 1024;
+    this.maxEncodingBytes = opts.maxEncodingBytes ?? 4 * 1024 * 1024;
     this.threads = opts.encoderThreads ?? Math.max(1, availableParallelism() - 1);
     this.onPack = opts.onPack;
     this.dryRun = opts.dryRun ?? false;
@@ -94,21 +94,22 @@ export class BlobWriter {
   }
 
   /**
-   * save stores a blob unless it is known. Returns true when it was new. `plaintext` is consumed (encoded
-   * or copied) before save returns its promise, so the caller may reuse the buffer at once. The promise
+   * save stores a blob unless it is known. Returns true when it was new. `plaintext` is the blob's bytes,
+   * whole or in pieces to be joined; it is consumed (encoded or copied) before save returns its promise, so the caller may reuse the buffer at once. The promise
    * applies backpressure: it waits while too much is being encoded or uploads are saturated. An earlier
    * failure (encoding or upload) is thrown here.
    */
-  async save(type: BlobType, id: Id, plaintext: Uint8Array): Promise<boolean> {
+  async save(type: BlobType, id: Id, plaintext: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
     this.throwIfFailed();
     const key = type + id;
     if (this.pending.has(key) || this.index.has(type, id)) return false;
     this.pending.add(key);
     const pool = (this.pool ??= (this.threads > 0 ? EncoderPool.create(this.repo.key, this.repo.version, this.threads) : undefined) ?? null);
     if (pool === null) {
-      this.add(encodeBlob(this.repo.key, this.repo.version, type, id, plaintext), plaintext.length);
+      const whole = plaintext instanceof Uint8Array ? plaintext : Buffer.concat(plaintext);
+      this.add(encodeBlob(this.repo.key, this.repo.version, type, id, whole), whole.length);
     } else {
-      const size = plaintext.length;
+      const size = plaintext instanceof Uint8Array ? plaintext.length : plaintext.reduce((n, p) => n + p.length, 0);
       this.encodingBytes += size;
       const encoding = pool.encode(type, id, plaintext).then(
         (blob) => this.addOrFail(blob, size),

@@ -10,12 +10,12 @@ import type { MasterKey } from '../crypto/index.js';
 import type { EncodedBlob } from './pack-writer.js';
 import type { EncodeReply, EncodeRequest, EncoderWorkerData } from './encoder-protocol.js';
 import { startWorker, workerScript as findWorkerScript } from './worker-thread.js';
+import { SpareBuffers } from './spare-buffers.js';
 
 /** A batch is sent once it holds this many plaintext bytes, or at the end of the event-loop turn. */
 const BATCH_BYTES = 512 * 1024;
-/** Request buffers the workers handed back, kept for reuse: at most this many, holding this many bytes. */
-const SPARE_BUFFERS = 8;
-const SPARE_BYTES = 16 * 1024 * 1024;
+/** Request buffers the workers handed back, kept for reuse up to this many bytes (one largest chunk and some). */
+const SPARE_BYTES = 12 * 1024 * 1024;
 
 interface Job {
   readonly type: BlobType;
@@ -55,7 +55,7 @@ export class EncoderPool {
    * Request buffers back from the workers. Reusing them, instead of a fresh ArrayBuffer per batch, keeps
    * this thread's malloc heap from fragmenting under a stream of 0.5–8 MiB allocations and frees.
    */
-  private readonly spare: ArrayBuffer[] = [];
+  private readonly spare = new SpareBuffers(SPARE_BYTES);
   private batchScheduled = false;
   private nextBatch = 0;
   private closed = false;
@@ -98,19 +98,28 @@ export class EncoderPool {
    * loses the reuse of the buffer.
    * Rejects when the blob cannot be encoded, a worker died, or the pool is closed.
    */
-  encode(type: BlobType, id: Id, plaintext: Uint8Array): Promise<EncodedBlob> {
+  encode(type: BlobType, id: Id, plaintext: Uint8Array | readonly Uint8Array[]): Promise<EncodedBlob> {
     if (this.closed) return Promise.reject(new Error('the blob encoder pool is closed'));
     if (this.broken) return Promise.reject(this.broken);
+    // A blob may come in pieces (a chunk that spans read buffers): they are copied into the batch back to
+    // back, which is the one copy a blob takes anyway, instead of being concatenated first.
+    const pieces = plaintext instanceof Uint8Array ? [plaintext] : plaintext;
+    let length = 0;
+    for (const piece of pieces) length += piece.length;
     return new Promise((resolve, reject) => {
-      if (this.batch !== undefined && this.batch.used + plaintext.length > this.batch.bytes.length) this.sendBatch();
+      if (this.batch !== undefined && this.batch.used + length > this.batch.bytes.length) this.sendBatch();
       if (this.batch === undefined) {
-        const buffer = this.takeBuffer(plaintext.length);
+        const buffer = this.spare.take(Math.max(BATCH_BYTES, length));
         this.batch = { buffer, bytes: new Uint8Array(buffer), jobs: [], used: 0 };
       }
       const batch = this.batch;
-      batch.bytes.set(plaintext, batch.used);
-      batch.jobs.push({ type, id, offset: batch.used, length: plaintext.length, resolve, reject });
-      batch.used += plaintext.length;
+      let at = batch.used;
+      for (const piece of pieces) {
+        batch.bytes.set(piece, at);
+        at += piece.length;
+      }
+      batch.jobs.push({ type, id, offset: batch.used, length, resolve, reject });
+      batch.used += length;
       if (batch.used >= BATCH_BYTES) this.sendBatch();
       else if (!this.batchScheduled) {
         this.batchScheduled = true;
@@ -125,22 +134,6 @@ export class EncoderPool {
     this.closed = true;
     this.fail(new Error('the blob encoder pool is closed'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
-  }
-
-  /** takeBuffer returns the smallest spare request buffer that holds `length` bytes, else a new one. */
-  private takeBuffer(length: number): ArrayBuffer {
-    let best = -1;
-    this.spare.forEach((b, i) => {
-      if (b.byteLength >= length && (best < 0 || b.byteLength < this.spare[best]!.byteLength)) best = i;
-    });
-    if (best < 0) return new ArrayBuffer(Math.max(BATCH_BYTES, length));
-    return this.spare.splice(best, 1)[0]!;
-  }
-
-  /** giveBack keeps a returned request buffer while the spares stay small. */
-  private giveBack(buffer: ArrayBuffer): void {
-    const kept = this.spare.reduce((n, b) => n + b.byteLength, 0);
-    if (this.spare.length < SPARE_BUFFERS && kept + buffer.byteLength <= SPARE_BYTES) this.spare.push(buffer);
   }
 
   private sendBatch(): void {
@@ -163,7 +156,7 @@ export class EncoderPool {
   private answer(slot: Slot, reply: EncodeReply): void {
     const jobs = slot.inFlight.get(reply.batch);
     if (jobs === undefined) return;
-    if (!this.closed) this.giveBack(reply.request);
+    if (!this.closed) this.spare.keep(reply.request);
     slot.inFlight.delete(reply.batch);
     if (slot.inFlight.size === 0) slot.worker.unref();
     // The reply buffer goes back to its worker once every blob in it is released by whoever stored it.

@@ -13,6 +13,7 @@ import { SEAL_OVERHEAD } from '../crypto/index.js';
 import { sealInto } from '../crypto/seal.js';
 import { zstdCompressBound, zstdCompressInto } from '../compression/index.js';
 import type { EncodeReply, EncodeRequest, EncoderWorkerData } from './encoder-protocol.js';
+import { SpareBuffers } from './spare-buffers.js';
 
 const data = workerData as EncoderWorkerData;
 const key: MasterKey = { encrypt: Buffer.from(data.encrypt), macK: Buffer.from(data.macK), macR: Buffer.from(data.macR) };
@@ -20,26 +21,8 @@ const port = parentPort!;
 /** Where the sealed bytes start: after the IV, so compression writes where the ciphertext goes. */
 const IV_SIZE = 16;
 
-/** Reply buffers handed back, reused for later replies: a few, of bounded total size. */
-const spare: ArrayBuffer[] = [];
-const MAX_SPARE = 4;
-const MAX_SPARE_BYTES = 24 * 1024 * 1024;
-const MIN_REPLY = 1024 * 1024;
-
-function takeReply(size: number): Uint8Array {
-  let best = -1;
-  spare.forEach((b, i) => {
-    if (b.byteLength >= size && (best < 0 || b.byteLength < spare[best]!.byteLength)) best = i;
-  });
-  return best < 0 ? new Uint8Array(Math.max(size, MIN_REPLY)) : new Uint8Array(spare.splice(best, 1)[0]!);
-}
-
-function keep(buffers: ArrayBuffer[]): void {
-  for (const b of buffers) {
-    const kept = spare.reduce((n, s) => n + s.byteLength, 0);
-    if (spare.length < MAX_SPARE && kept + b.byteLength <= MAX_SPARE_BYTES) spare.push(b);
-  }
-}
+/** Reply buffers handed back, reused for later replies (one largest chunk's worth and some). */
+const spare = new SpareBuffers(12 * 1024 * 1024);
 
 /** encodeInto writes blob `plaintext` sealed at `offset` of `out` and returns its stored length. */
 function encodeInto(plaintext: Uint8Array, out: Uint8Array, offset: number): number {
@@ -51,12 +34,12 @@ function encodeInto(plaintext: Uint8Array, out: Uint8Array, offset: number): num
 }
 
 port.on('message', (req: EncodeRequest) => {
-  keep(req.recycled);
+  for (const buffer of req.recycled) spare.keep(buffer);
   // Room for every blob at its worst case; blobs are packed back to back, so compressed ones leave the
   // slack at the end.
   let room = 0;
   for (const job of req.jobs) room += zstdCompressBound(job.length) + SEAL_OVERHEAD;
-  const out = takeReply(room);
+  const out = new Uint8Array(spare.take(room));
   let offset = 0;
   const results: EncodeReply['results'] = req.jobs.map((job) => {
     try {
