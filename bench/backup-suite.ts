@@ -20,7 +20,7 @@ export interface ToolRun {
 export interface BackupSuiteOptions {
   readonly root: string;
   readonly corpusDir: string;
-  readonly cairnBundle: string;
+  readonly cairnLauncher: string;
   readonly repeats: number;
   readonly withRestore: boolean;
   readonly log: (msg: string) => void;
@@ -36,8 +36,8 @@ function duBytes(dir: string): number {
   return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
 }
 
-function command(tool: Tool, bundle: string, repo: string, args: string[]): [string, string[]] {
-  return tool === 'cairn' ? [process.execPath, [bundle, '-r', repo, '--no-cache', '-q', ...args]] : ['restic', ['-r', repo, '--no-cache', '-q', ...args]];
+function command(tool: Tool, launcher: string, repo: string, args: string[]): [string, string[]] {
+  return tool === 'cairn' ? [launcher, ['-r', repo, '--no-cache', '-q', ...args]] : ['restic', ['-r', repo, '--no-cache', '-q', ...args]];
 }
 
 async function runTool(tool: Tool, opts: BackupSuiteOptions): Promise<ToolRun> {
@@ -48,7 +48,7 @@ async function runTool(tool: Tool, opts: BackupSuiteOptions): Promise<ToolRun> {
     execFileSync('restic', ['-r', repo, 'init', '-q'], { env, stdio: 'ignore' });
     cheapenKeys(repo, PASSWORD);
     const run = (args: string[]): Promise<Measurement> => {
-      const [cmd, argv] = command(tool, opts.cairnBundle, repo, args);
+      const [cmd, argv] = command(tool, opts.cairnLauncher, repo, args);
       return measure(cmd, argv, env);
     };
     const steps: Partial<Record<Step, Measurement>> = {};

@@ -41,23 +41,27 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * bundle returns the cairn.mjs to measure: from --bundle, else dist/ rebuilt when a source file is newer
- * (the bench measures what ships), copied aside so a rebuild during the run cannot change it.
+ * launcher returns the `cairn` command to measure — bin/cairn.js, as users run it (a shell line that starts
+ * Node with cairn's memory settings) — next to a copy of the bundle: the one from --bundle, else dist/
+ * rebuilt when a source file is newer (the bench measures what ships). The copy means a rebuild during the
+ * run cannot change what is measured.
  */
-function bundle(): string {
+function launcher(): string {
   const given = option('--bundle');
-  if (given !== undefined) return join(given, 'cairn.mjs');
-  const main = join(DIST, 'cairn.mjs');
-  const built = existsSync(main) ? statSync(main).mtimeMs : 0;
-  if (built < Math.max(newestMtime(join(ROOT, 'client')), newestMtime(join(ROOT, 'shared')))) {
-    log('bundle is stale: npm run build');
-    const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('build failed');
+  if (given === undefined) {
+    const main = join(DIST, 'cairn.mjs');
+    const built = existsSync(main) ? statSync(main).mtimeMs : 0;
+    if (built < Math.max(newestMtime(join(ROOT, 'client')), newestMtime(join(ROOT, 'shared')))) {
+      log('bundle is stale: npm run build');
+      const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+      if (r.status !== 0) throw new Error('build failed');
+    }
   }
-  const copy = join(DATA, 'bundles', 'current');
-  rmSync(copy, { recursive: true, force: true });
-  cpSync(DIST, copy, { recursive: true });
-  return join(copy, 'cairn.mjs');
+  const stage = join(DATA, 'bundles', given === undefined ? 'current' : 'given');
+  rmSync(stage, { recursive: true, force: true });
+  cpSync(given ?? DIST, join(stage, 'dist'), { recursive: true });
+  cpSync(join(ROOT, 'bin'), join(stage, 'bin'), { recursive: true });
+  return join(stage, 'bin', 'cairn.js');
 }
 
 /** runScript runs one benchmark script under tsx and returns its stdout (also echoed). */
@@ -79,13 +83,13 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
 const markdown: string[] = [];
 
 if (wants('backup')) {
-  const cairnBundle = bundle();
+  const cairnLauncher = launcher();
   const corpus = prepareCorpus(DATA, CORPORA[size], log);
   log(`corpus: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(0)} MB in ${corpus.dir}`);
-  const runs: ToolRun[] = await runBackupSuite({ root: DATA, corpusDir: corpus.dir, cairnBundle, repeats, withRestore, log });
+  const runs: ToolRun[] = await runBackupSuite({ root: DATA, corpusDir: corpus.dir, cairnLauncher, repeats, withRestore, log });
   const rows: Row[] = backupTable(runs);
   results.corpus = corpus;
-  results.bundle = cairnBundle;
+  results.launcher = cairnLauncher;
   results.backup = { runs, rows };
   markdown.push(
     `Corpus: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(0)} MB (\`--size ${size}\`), local repositories, ${repeats} interleaved repeats; median (range).`,
