@@ -39,6 +39,18 @@ const MAX_BLOB_PLAINTEXT = 1 << 30;
 
 /** verifyPack checks `bytes`, the whole stored file of pack `packId`, against `indexed`, its index entries in offset order. */
 export function verifyPack(key: MasterKey, packId: Id, bytes: Uint8Array, indexed: readonly IndexBlob[]): PackVerdict {
+  const steps = verifyPackSteps(key, packId, bytes, indexed);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * verifyPackSteps is verifyPack in steps (the pack's hash and header, then each blob), so that a thread
+ * with other duties (reading the next packs, feeding workers) can attend to them between steps.
+ */
+export function* verifyPackSteps(key: MasterKey, packId: Id, bytes: Uint8Array, indexed: readonly IndexBlob[]): Generator<void, PackVerdict> {
   const problems: PackProblem[] = [];
   const report: Report = (kind, message, blob) => {
     problems.push(blob ? { kind, message, blob: { id: blob.id, type: blob.type } } : { kind, message });
@@ -48,6 +60,7 @@ export function verifyPack(key: MasterKey, packId: Id, bytes: Uint8Array, indexe
 
   let blobs = 0;
   for (const b of indexed) {
+    yield;
     // The structure check already reported entries that overlap or point outside the blobs, so here a
     // blob only needs to lie inside the file to be worth opening.
     if (b.offset + b.length > bytes.length) {

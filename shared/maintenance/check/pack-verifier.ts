@@ -1,29 +1,40 @@
 // Where check verifies the packs it read: in a pool of worker threads when there is more than one core and
-// the worker script exists, and on the calling thread when every worker already has work queued (so a
-// machine with N cores runs N-1 workers plus this thread: each worker costs start-up and a malloc arena of
-// its own, and this thread only reads meanwhile) — or on the calling thread alone (a single-file Lambda
-// bundle, a one-core machine). All run the same verifyPack, so the findings are identical. The pool is
-// started on first use and stopped when verification has been idle for a moment, so a step that never
-// reaches finalize (a Lambda per work item, a failed item) leaves no threads behind.
+// the worker script exists, and on the calling thread too (so a machine with N cores runs N-1 workers plus
+// this thread: each worker costs start-up and a malloc arena of its own, and this thread only reads
+// meanwhile) — or on the calling thread alone (a single-file Lambda bundle, a one-core machine). All run
+// the same verifyPackSteps, so the findings are identical. Packs wait in one queue and go to whichever
+// verifier is free first, so no pack waits behind a busy thread while another idles. The pool is started
+// on first use and stopped when verification has been idle for a moment, so a step that never reaches
+// finalize (a Lambda per work item, a failed item) leaves no threads behind.
 import type { Id } from '../../core/index.js';
 import type { MasterKey } from '../../crypto/index.js';
 import type { IndexBlob } from '../../format/index.js';
-import { verifyPack, type PackVerdict } from '../../repository/pack-verify.js';
+import { verifyPackSteps, type PackVerdict } from '../../repository/pack-verify.js';
 import { PackVerifyPool } from '../../repository/pack-verify-pool.js';
 
 /** Idle time after which the worker threads are stopped (restarting them costs tens of milliseconds). */
 const IDLE_CLOSE_MS = 2000;
 /**
- * Packs a worker may hold (one being verified, one waiting) before this thread verifies the next itself:
- * the waiting one keeps the worker busy while this thread is occupied with a pack of its own.
+ * Packs a worker may hold (one being verified, one waiting): the waiting one keeps it busy while its
+ * answer travels back and the next pack is sent.
  */
 const PACKS_PER_WORKER = 2;
+
+interface QueuedPack {
+  readonly packId: Id;
+  readonly bytes: Uint8Array;
+  readonly indexed: readonly IndexBlob[];
+  readonly resolve: (verdict: PackVerdict) => void;
+  readonly reject: (err: unknown) => void;
+}
 
 export class PackVerifier {
   private pool: PackVerifyPool | undefined;
   /** False once the pool could not be started: stay on this thread. */
   private poolAvailable: boolean;
-  private active = 0;
+  private readonly queue: QueuedPack[] = [];
+  /** Whether this thread is verifying a pack (one at a time, between other events). */
+  private busyHere = false;
   private idleTimer: NodeJS.Timeout | undefined;
 
   /** `threads`: worker threads to verify on besides the calling thread; 0 verifies on the calling thread only. */
@@ -38,20 +49,15 @@ export class PackVerifier {
 
   /** start starts the worker threads ahead of the first pack, so their start-up overlaps other work. */
   start(): void {
-    if (this.poolOrUndefined() !== undefined && this.active === 0) this.armIdleClose();
+    if (this.poolOrUndefined() !== undefined && this.pool!.pendingPacks === 0) this.armIdleClose();
   }
 
   /** verify returns verifyPack's verdict on `bytes`, which it takes over (see PackVerifyPool.verify). */
-  async verify(packId: Id, bytes: Uint8Array, indexed: readonly IndexBlob[]): Promise<PackVerdict> {
-    const pool = this.poolOrUndefined();
-    if (pool === undefined || pool.pendingPacks >= this.threads * PACKS_PER_WORKER) return verifyPack(this.key, packId, bytes, indexed);
-    this.active++;
-    clearTimeout(this.idleTimer);
-    try {
-      return await pool.verify(packId, bytes, indexed);
-    } finally {
-      if (--this.active === 0) this.armIdleClose();
-    }
+  verify(packId: Id, bytes: Uint8Array, indexed: readonly IndexBlob[]): Promise<PackVerdict> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ packId, bytes, indexed, resolve, reject });
+      this.dispatch();
+    });
   }
 
   /** close stops the worker threads, if any (a later verify starts them again). */
@@ -60,6 +66,43 @@ export class PackVerifier {
     const pool = this.pool;
     this.pool = undefined;
     await pool?.close();
+  }
+
+  /** dispatch hands queued packs to a worker with room, else to this thread when it is free. */
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const pool = this.poolOrUndefined();
+      if (pool !== undefined && pool.pendingPacks < this.threads * PACKS_PER_WORKER) {
+        const p = this.queue.shift()!;
+        clearTimeout(this.idleTimer);
+        pool.verify(p.packId, p.bytes, p.indexed).then(p.resolve, p.reject).finally(() => {
+          if (this.pool === pool && pool.pendingPacks === 0) this.armIdleClose();
+          this.dispatch();
+        });
+      } else if (!this.busyHere) {
+        const p = this.queue.shift()!;
+        this.busyHere = true;
+        this.verifyHere(p).then(p.resolve, p.reject).finally(() => {
+          this.busyHere = false;
+          this.dispatch();
+        });
+      } else {
+        return;
+      }
+    }
+  }
+
+  /**
+   * verifyHere verifies on this thread, letting other events in between blobs: finished reads and workers'
+   * answers are handled at once, so a worker is handed its next pack instead of waiting for this one.
+   */
+  private async verifyHere(p: QueuedPack): Promise<PackVerdict> {
+    const steps = verifyPackSteps(this.key, p.packId, p.bytes, p.indexed);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   private armIdleClose(): void {
