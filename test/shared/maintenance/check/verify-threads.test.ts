@@ -87,7 +87,7 @@ describe('check --read-data on worker threads and on the calling thread', () => 
     }
   });
 
-  test('the verifier really uses worker threads, and their verdicts equal the in-thread ones', async () => {
+  test('the verifier really uses worker threads, and their verdicts equal the in-thread ones, one at a time or many at once', async () => {
     const { repoDir, pack } = backedUp();
     const backend = new LocalBackend(repoDir);
     const repo = await Repository.open(backend, RESTIC_PASSWORD);
@@ -106,6 +106,15 @@ describe('check --read-data on worker threads and on the calling thread', () => 
       assert.equal(verifier.inWorkers, true, 'a worker script exists under tsx, so the pool is used');
     } finally {
       await verifier.close();
+    }
+    // Many at once: one worker holds two, the calling thread takes the rest from the queue.
+    const shared = new PackVerifier(repo.key, 1);
+    try {
+      const inputs = [good, flipped, truncated, good, flipped, truncated, good];
+      const verdicts = await Promise.all(inputs.map((bytes) => shared.verify(pack, Buffer.from(bytes), indexed)));
+      assert.deepEqual(verdicts, inputs.map((bytes) => verifyPack(repo.key, pack, bytes, indexed)));
+    } finally {
+      await shared.close();
       await backend.close();
     }
     assert.equal(new PackVerifier(repo.key, 0).inWorkers, false);
