@@ -36,9 +36,6 @@ interface Slot {
   place: 'queued' | 'taken' | 'dropped';
 }
 
-/** How far the walk's request is looked for in the queue before the tree is read on its own. */
-const MAX_SCAN = 4096;
-
 export class ParentTrees {
   /** Sentinel: `head.next` is the first queued slot. */
   private readonly head: Slot = { id: '' as Id, next: undefined, nodes: undefined, weight: 0, place: 'queued' };
@@ -48,6 +45,8 @@ export class ParentTrees {
   /** Queued slots not yet being read. */
   private waiting = 0;
   private batchesRunning = 0;
+  /** How many queued slots there are per tree ID, so that a request for a tree not queued costs no scan. */
+  private readonly queued = new Map<Id, number>();
   private closed = false;
   private readonly reader: TreeBatchReader;
 
@@ -77,13 +76,15 @@ export class ParentTrees {
     this.closed = true;
     for (let s = this.head.next; s !== undefined; s = s.next) s.place = 'dropped';
     this.head.next = undefined;
+    this.queued.clear();
   }
 
   private take(id: Id): LoadedTree {
-    let found = this.head.next;
-    for (let scanned = 0; found !== undefined && found.id !== id && scanned < MAX_SCAN; scanned++) found = found.next;
+    // Only a queued tree is looked for; the slots in front of it are then dropped, so scans add up to the queue's length.
+    let found = this.queued.has(id) ? this.head.next : undefined;
+    while (found !== undefined && found.id !== id) found = found.next;
     let slot: Slot;
-    if (found !== undefined && found.id === id) {
+    if (found !== undefined) {
       // Everything in front was not asked for: the walk went past those directories.
       for (let s = this.head.next; s !== found; s = s!.next) this.unqueue(s!, 'dropped');
       this.head.next = found.next;
@@ -101,6 +102,9 @@ export class ParentTrees {
 
   private unqueue(slot: Slot, place: 'taken' | 'dropped'): void {
     slot.place = place;
+    const left = this.queued.get(slot.id)! - 1;
+    if (left === 0) this.queued.delete(slot.id);
+    else this.queued.set(slot.id, left);
     if (slot.nodes === undefined) this.waiting--;
     else {
       this.aheadTrees--;
@@ -175,6 +179,7 @@ export class ParentTrees {
       last.next = child;
       last = child;
       this.waiting++;
+      this.queued.set(child.id, (this.queued.get(child.id) ?? 0) + 1);
     }
     last.next = rest;
   }
