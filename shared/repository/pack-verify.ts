@@ -7,6 +7,7 @@
 import { CorruptDataError, hashId, type BlobType, type Id } from '../core/index.js';
 import { open, type MasterKey } from '../crypto/index.js';
 import { zstdDecompress } from '../compression/index.js';
+import { openForVerify } from './pack-verify-open.js';
 import {
   decodePackHeader, HEADER_LENGTH_SIZE, packHeaderEntrySize, SEAL_OVERHEAD, type IndexBlob, type PackBlob,
 } from '../format/index.js';
@@ -82,10 +83,10 @@ type Report = (kind: PackProblemKind, message: string, blob?: IndexBlob | PackBl
 
 /**
  * verifyBlob opens, decompresses and hashes one stored blob, as the blob reader's decodeBlob does (same
- * errors), but from the key alone: a worker thread has no Repository.
+ * errors), but from the key alone (a worker thread has no Repository) and into a reused buffer.
  */
 function verifyBlob(key: MasterKey, b: IndexBlob, stored: Uint8Array): void {
-  const sealedPlain = open(key, stored);
+  const sealedPlain = openForVerify(key, stored);
   const ulen = b.uncompressed_length ?? 0;
   const plain = ulen > 0 ? zstdDecompress(sealedPlain, ulen, MAX_BLOB_PLAINTEXT) : sealedPlain;
   if (hashId(plain) !== b.id) throw new CorruptDataError(`blob ${b.id.slice(0, 8)} does not match its ID (hash mismatch)`);
