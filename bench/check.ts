@@ -3,9 +3,10 @@
 // interleaved, so machine noise hits both tools alike. DESIGN §9: cairn's wall time must be ≤ restic's.
 // Keys are re-wrapped with cheap scrypt, so the figures are the check itself, not the password.
 //
-//   node --import tsx bench/check.ts [--mib 300] [--repeats 3] [--bundle dist/cairn.mjs] [--repo DIR]
+//   node --import tsx bench/check.ts [--mib 300] [--repeats 3] [--bundle dist/cairn.mjs | --launcher] [--repo DIR]
 //
 // Without --bundle, dist/cairn.mjs is used when it exists (what ships), else the sources through tsx.
+// --launcher runs bin/cairn.js instead, as users do: Node with cairn's memory settings (see that file).
 // --repo reuses a repository (password in RESTIC_PASSWORD) instead of building one.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +25,8 @@ export interface CheckBenchOptions {
   readonly repeats?: number;
   /** The CLI bundle to run; default dist/cairn.mjs when built, else the sources through tsx. */
   readonly bundle?: string;
+  /** Run bin/cairn.js (the launcher users run, with its memory settings) instead of a bundle. */
+  readonly launcher?: boolean;
   /** An existing local repository to check instead of building one; `password` opens it. */
   readonly repo?: string;
   readonly password?: string;
@@ -46,16 +49,17 @@ export async function runCheckBench(opts: CheckBenchOptions = {}): Promise<Check
   const password = opts.password ?? process.env.RESTIC_PASSWORD ?? 'bench-check';
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), RESTIC_PASSWORD: password, CAIRN_PASSWORD: password, TZ: 'UTC' };
   const bundle = opts.bundle ?? (existsSync(join(ROOT, 'dist', 'cairn.mjs')) ? join(ROOT, 'dist', 'cairn.mjs') : undefined);
-  const cairnArgv = bundle !== undefined ? [bundle] : ['--import', 'tsx', join(ROOT, 'client', 'main.ts')];
+  const launcher = join(ROOT, 'bin', 'cairn.js');
+  const [cairnCmd, cairnArgv] = opts.launcher ? [launcher, []] : [process.execPath, bundle !== undefined ? [bundle] : ['--import', 'tsx', join(ROOT, 'client', 'main.ts')]];
   const dir = opts.repo === undefined ? mkdtempSync(join(tmpdir(), 'cairn-bench-check-')) : undefined;
   try {
     const repo = opts.repo ?? buildRepo(dir!, opts.mib ?? 300, env, log);
     const storedMiB = Number(execFileSync('du', ['-sm', repo], { encoding: 'utf8' }).split('\t')[0]);
-    log(`checking ${repo} (${storedMiB} MiB stored) with ${bundle ?? 'the sources through tsx'}`);
+    log(`checking ${repo} (${storedMiB} MiB stored) with ${opts.launcher ? launcher : (bundle ?? 'the sources through tsx')}`);
     const result: CheckBenchResult = { storedMiB, restic: [], cairn: [], ratios: [], load: [loadavg()[0]!, 0] };
     for (let i = 0; i < (opts.repeats ?? 3); i++) {
       const r = await measure('restic', ['-r', repo, '--no-cache', '-q', 'check', '--read-data'], env);
-      const c = await measure(process.execPath, [...cairnArgv, '-r', repo, '-q', 'check', '--read-data'], { ...env, NODE_OPTIONS: '' });
+      const c = await measure(cairnCmd, [...cairnArgv, '-r', repo, '-q', 'check', '--read-data'], { ...env, NODE_OPTIONS: '' });
       result.restic.push(r);
       result.cairn.push(c);
       result.ratios.push(c.wallS / r.wallS);
@@ -106,6 +110,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ...(repeats ? { repeats: Number(repeats) } : {}),
     ...(bundle ? { bundle } : {}),
     ...(repo ? { repo } : {}),
+    launcher: process.argv.includes('--launcher'),
   });
   const row = (name: string, ms: Measurement[]): string => {
     const walls = ms.map((m) => m.wallS);
