@@ -17,6 +17,7 @@ await build({
     cairn: 'client/main.ts',
     'encoder-worker': 'shared/repository/encoder-worker.ts',
     'pack-verify-worker': 'shared/repository/pack-verify-worker.ts',
+    'blob-verify-worker': 'shared/repository/blob-verify-worker.ts',
   },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },

@@ -4,7 +4,7 @@
 // as a fallback: a snapshot written by a backup that deduplicated against a since-marked pack stays
 // readable until the next prune recovers that pack.
 import { CorruptDataError, hashId, type BlobType, type Id } from '../core/index.js';
-import { open } from '../crypto/index.js';
+import { open, type MasterKey } from '../crypto/index.js';
 import { zstdDecompress } from '../compression/index.js';
 import type { MasterIndex, BlobLocation } from './master-index.js';
 import type { Repository } from './repository.js';
@@ -14,7 +14,12 @@ const MAX_BLOB_PLAINTEXT = 1 << 30;
 
 /** decodeBlob turns a blob's stored bytes into its verified plaintext. */
 export function decodeBlob(repo: Repository, loc: Pick<BlobLocation, 'uncompressedLength'>, id: Id, stored: Uint8Array): Buffer {
-  const sealedPlain = open(repo.key, stored);
+  return decodeBlobWithKey(repo.key, loc, id, stored);
+}
+
+/** decodeBlobWithKey is decodeBlob given only the master key (a worker thread has no Repository). */
+export function decodeBlobWithKey(key: MasterKey, loc: Pick<BlobLocation, 'uncompressedLength'>, id: Id, stored: Uint8Array): Buffer {
+  const sealedPlain = open(key, stored);
   const plain = loc.uncompressedLength > 0 ? zstdDecompress(sealedPlain, loc.uncompressedLength, MAX_BLOB_PLAINTEXT) : sealedPlain;
   if (hashId(plain) !== id) throw new CorruptDataError(`blob ${id.slice(0, 8)} does not match its ID (hash mismatch)`);
   return plain;

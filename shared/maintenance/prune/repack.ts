@@ -2,11 +2,11 @@
 // them into new packs, trees and data apart. New packs are uploaded but NOT indexed here: the batch returns
 // their index entries and the commit writes one complete index. Until then the new packs are unreferenced,
 // so a prune killed mid-way leaves only garbage that the next run deletes, never a dangling index entry.
-import { PackCorruptError, type BlobType, type Id, type Reporter } from '../../core/index.js';
+import { PackCorruptError, type BlobType, type Reporter } from '../../core/index.js';
 import type { IndexPack } from '../../format/index.js';
-import { decodeBlob, encodeBlob, PackWriter, toIndexPack, type Repository } from '../../repository/index.js';
+import { PackWriter, toIndexPack, type Repository } from '../../repository/index.js';
 import type { RepackBatch } from './batches.js';
-import type { RepackPack } from './plan.js';
+import { DEFAULT_VERIFY_THREADS, readVerified } from './repack-reader.js';
 
 /** Room past the target size in a pack buffer: the blob that crosses the target, and the header. */
 const PACK_SLACK = 1 << 20;
@@ -23,9 +23,16 @@ export interface RepackResult {
 /**
  * repackBatch copies every kept blob of the batch into new packs of about `packSize` bytes and uploads them.
  * Idempotent in effect: a retry writes other new packs (fresh IVs give new names) and returns those; the
- * unindexed packs of a failed attempt are deleted by the next prune as unreferenced.
+ * unindexed packs of a failed attempt are deleted by the next prune as unreferenced. Kept blobs are verified
+ * on `threads` worker threads (0: on this one).
  */
-export async function repackBatch(repo: Repository, batch: RepackBatch, packSize: number, reporter?: Reporter): Promise<RepackResult> {
+export async function repackBatch(
+  repo: Repository,
+  batch: RepackBatch,
+  packSize: number,
+  reporter?: Reporter,
+  threads = DEFAULT_VERIFY_THREADS,
+): Promise<RepackResult> {
   const open: Record<BlobType, PackWriter | undefined> = { data: undefined, tree: undefined };
   const result: RepackResult = { packs: [], bytesRead: 0, bytesWritten: 0 };
   const uploads: Promise<void>[] = [];
@@ -46,32 +53,20 @@ export async function repackBatch(repo: Repository, batch: RepackBatch, packSize
     );
   };
 
-  const olds = batch.packs.filter((p) => p.keep.length > 0);
-  // One read spanning all kept blobs: fewer requests than one per blob, and packs are at most tens of MiB.
-  // The next pack is read while this one is verified and copied, so storage and CPU overlap.
-  const readKept = (old: RepackPack): Promise<Buffer> => {
-    const start = old.keep[0]!.offset;
-    const last = old.keep[old.keep.length - 1]!;
-    return repo.backend.read('data', old.packId, { offset: start, length: last.offset + last.length - start });
-  };
-  let next = olds.length > 0 ? readKept(olds[0]!) : undefined;
-  for (let i = 0; i < olds.length; i++) {
-    const old = olds[i]!;
-    const span = await next!;
-    next = i + 1 < olds.length ? readKept(olds[i + 1]!) : undefined;
-    next?.catch(() => undefined); // awaited in the next round; a failure then is reported there
-    const start = old.keep[0]!.offset;
-    result.bytesRead += span.length;
-    for (const blob of old.keep) {
-      const stored = span.subarray(blob.offset - start, blob.offset - start + blob.length);
-      let plain: Buffer;
-      try {
-        plain = decodeBlob(repo, { uncompressedLength: blob.uncompressed_length ?? 0 }, blob.id, stored);
-      } catch (err) {
-        throw new PackCorruptError(old.packId, `${blob.type} blob ${blob.id.slice(0, 8)} cannot be read (${(err as Error).message}); prune stopped before deleting anything: run \`cairn check --read-data\``, { cause: err });
+  for await (const { old, bytes, blobs, verdicts } of readVerified(repo, batch.packs.filter((p) => p.keep.length > 0), threads)) {
+    result.bytesRead += bytes.length;
+    for (let i = 0; i < blobs.length; i++) {
+      const blob = blobs[i]!;
+      const verdict = verdicts[i]!;
+      if (verdict !== null && 'error' in verdict) {
+        throw new PackCorruptError(old.packId, `${blob.type} blob ${blob.id.slice(0, 8)} cannot be read (${verdict.error}); prune stopped before deleting anything: run \`cairn check --read-data\``);
       }
+      // A verified blob already in the right form keeps its stored bytes: re-encrypting would only change
+      // the IV, and the blob's ID names its plaintext. An uncompressed one (v2) comes back compressed.
+      const stored = verdict === null ? bytes.subarray(blob.offset, blob.offset + blob.length) : Buffer.from(verdict.stored.buffer, verdict.stored.byteOffset, verdict.stored.byteLength);
+      const uncompressedLength = verdict === null ? blob.uncompressedLength : verdict.uncompressedLength;
       const writer = (open[blob.type] ??= new PackWriter(blob.type, spare.pop() ?? Buffer.allocUnsafe(packSize + PACK_SLACK)));
-      writer.add(reuseOrEncode(repo, blob.type, blob.id, stored, plain, blob.uncompressed_length ?? 0));
+      writer.add({ type: blob.type, id: blob.id, stored, uncompressedLength });
       if (writer.size >= packSize) {
         finish(blob.type);
         // Keep at most two uploads in flight, which bounds memory to a few packs.
@@ -79,21 +74,11 @@ export async function repackBatch(repo: Repository, batch: RepackBatch, packSize
         if (failure !== undefined) throw failure;
       }
     }
-    reporter?.log('debug', `repacked ${old.keep.length} blobs of pack ${old.packId.slice(0, 8)}`);
+    reporter?.log('debug', `repacked ${blobs.length} blobs of pack ${old.packId.slice(0, 8)}`);
   }
   finish('tree');
   finish('data');
   await Promise.all(uploads);
   if (failure !== undefined) throw failure;
   return result;
-}
-
-/**
- * reuseOrEncode keeps a verified blob's stored bytes when they are already in the right form (compressed in
- * v2, or any blob in v1): re-encrypting would only change the IV, and the blob's ID names its plaintext, not
- * its ciphertext. An uncompressed blob in a v2 repository is compressed now (restic does the same).
- */
-function reuseOrEncode(repo: Repository, type: BlobType, id: Id, stored: Buffer, plain: Buffer, uncompressedLength: number) {
-  if (repo.version === 1 || uncompressedLength > 0) return { type, id, stored: Buffer.from(stored), uncompressedLength };
-  return encodeBlob(repo.key, repo.version, type, id, plain);
 }
