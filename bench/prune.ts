@@ -8,10 +8,11 @@
 // the per-repeat ratio cairn/restic. cairn runs in its default two-phase mode and with --instant-delete
 // (restic's algorithm, deleting at once).
 //
-//   node --import tsx bench/prune.ts [--size small|large] [--repeats 3] [--bundle dist/cairn.mjs]
+//   node --import tsx bench/prune.ts [--size small|large] [--repeats 3] [--bundle dist/cairn.mjs | --launcher]
 //                                    [--repo-cache DIR] [--modes two-phase,instant]
 //
 // Without --bundle, dist/cairn.mjs is used when it exists (what ships), else the sources through tsx.
+// --launcher runs bin/cairn.js instead, as users do: Node with cairn's memory settings (see that file).
 // --repo-cache keeps the built repository in DIR and reuses it on the next run (for profiling).
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -56,7 +57,9 @@ const repeats = Number(option('--repeats') ?? 3);
 const repoCache = option('--repo-cache');
 const modes = (option('--modes') ?? 'two-phase,instant').split(',');
 const bundle = option('--bundle') ?? (existsSync(join(ROOT, 'dist', 'cairn.mjs')) ? join(ROOT, 'dist', 'cairn.mjs') : undefined);
+const launcher = process.argv.includes('--launcher') ? join(ROOT, 'bin', 'cairn.js') : undefined;
 const cairnArgv = bundle !== undefined ? [bundle] : ['--import', 'tsx', join(ROOT, 'client', 'main.ts')];
+const build = launcher !== undefined ? 'launcher' : bundle !== undefined ? 'bundle' : 'tsx';
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), RESTIC_PASSWORD: PASSWORD, CAIRN_PASSWORD: PASSWORD, TZ: 'UTC' };
 
 function restic(repo: string, args: string[]): string {
@@ -121,7 +124,8 @@ const tools: Tool[] = ['restic', ...(modes.includes('two-phase') ? ['cairn' as c
 
 function argvOf(tool: Tool, copy: string): [string, string[]] {
   if (tool === 'restic') return ['restic', ['-r', copy, '--no-cache', 'prune']];
-  return [process.execPath, [...cairnArgv, '-r', copy, 'prune', ...(tool === 'cairn' ? [] : ['--instant-delete'])]];
+  const args = ['-r', copy, 'prune', ...(tool === 'cairn' ? [] : ['--instant-delete'])];
+  return launcher !== undefined ? [launcher, args] : [process.execPath, [...cairnArgv, ...args]];
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-prune-'));
@@ -170,7 +174,6 @@ try {
   console.log('|---|---|---|---|---|---|');
   for (const tool of tools) {
     const ms = results.get(tool)!;
-    const build = bundle !== undefined ? 'bundle' : 'tsx';
     const label = tool === 'restic' ? 'restic 0.14 prune' : tool === 'cairn' ? `cairn prune (two-phase, ${build})` : `cairn prune --instant-delete (${build})`;
     const ratio = (f: (m: Measurement) => number): string => (tool === 'restic' ? '1' : summary(ms.map((m, k) => f(m) / f(base[k]!)), 2));
     console.log(
