@@ -56,3 +56,22 @@ test('a re-run with a parent stores the same tree as a run without one, reading 
   // c/a (the parent had a directory of that name).
   assert.deepEqual([c.filesNew, c.filesChanged], [8 + 8, 2]);
 });
+
+test('with several targets (directories on the way to them recorded too), a re-run also stores what a run without a parent stores', async () => {
+  const work = tempDir('cairn-rerun-');
+  const src = join(work, 'src');
+  makeTree(src, 3);
+  const targets = [join(src, 'c', 'b'), join(src, 'a'), join(src, 'c', 'a', 'two.bin')];
+  const repo = await initRepo(join(work, 'repo'));
+  await runBackup(repo, options(targets));
+  appendFileSync(join(src, 'a', 'b', 'one.txt'), 'more\n');
+  rmSync(join(src, 'c', 'b', 'a'), { recursive: true });
+
+  const withParent = await runBackup(repo, { ...options(targets), parent: undefined });
+  const without = await runBackup(repo, options(targets));
+  assert.ok(withParent.parent !== undefined, 'the first snapshot was not taken as parent');
+  assert.equal(await sourceTree(repo, withParent.snapshot.tree, src), await sourceTree(repo, without.snapshot.tree, src));
+  const c = withParent.counters;
+  // c/b: 8 files less c/b/a's 2; a: 26; c/a/two.bin: 1. One of them changed.
+  assert.deepEqual([c.filesNew, c.filesChanged, c.filesUnmodified], [0, 1, 8 - 2 + 26 + 1 - 1]);
+});
