@@ -1,12 +1,12 @@
 // The blob verification pool's worker thread: verifies the blobs of each span it is sent (verifySpanBlobs)
 // and answers with the verdicts, handing the span's buffer back with any newly encoded blobs.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { MasterKey } from '../crypto/index.js';
+import { masterKeyFromParts } from './worker-thread.js';
 import { verifySpanBlobs } from './blob-verify.js';
 import type { BlobVerifyReply, BlobVerifyRequest, BlobVerifyWorkerData } from './blob-verify-protocol.js';
 
 const data = workerData as BlobVerifyWorkerData;
-const key: MasterKey = { encrypt: Buffer.from(data.encrypt), macK: Buffer.from(data.macK), macR: Buffer.from(data.macR) };
+const key = masterKeyFromParts(data);
 const port = parentPort!;
 
 port.on('message', (req: BlobVerifyRequest) => {

@@ -8,7 +8,7 @@
 // collection that a worker with a tiny JavaScript heap rarely runs — together what made the resident size
 // grow far beyond the bytes in use.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { MasterKey } from '../crypto/index.js';
+import { masterKeyFromParts } from './worker-thread.js';
 import { SEAL_OVERHEAD } from '../crypto/index.js';
 import { sealInto } from '../crypto/seal.js';
 import { zstdCompressBound, zstdCompressInto } from '../compression/index.js';
@@ -16,7 +16,7 @@ import type { EncodeReply, EncodeRequest, EncoderWorkerData } from './encoder-pr
 import { SpareBuffers } from './spare-buffers.js';
 
 const data = workerData as EncoderWorkerData;
-const key: MasterKey = { encrypt: Buffer.from(data.encrypt), macK: Buffer.from(data.macK), macR: Buffer.from(data.macR) };
+const key = masterKeyFromParts(data);
 const port = parentPort!;
 /** Where the sealed bytes start: after the IV, so compression writes where the ciphertext goes. */
 const IV_SIZE = 16;

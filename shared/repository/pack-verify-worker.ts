@@ -1,12 +1,12 @@
 // The pack verification pool's worker thread: verifies each pack it is sent (verifyPack) and answers with
 // the verdict. The pack's buffer was transferred here and is dropped after the answer.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { MasterKey } from '../crypto/index.js';
+import { masterKeyFromParts } from './worker-thread.js';
 import { verifyPack } from './pack-verify.js';
 import type { PackVerifyReply, PackVerifyRequest, PackVerifyWorkerData } from './pack-verify-protocol.js';
 
 const data = workerData as PackVerifyWorkerData;
-const key: MasterKey = { encrypt: Buffer.from(data.encrypt), macK: Buffer.from(data.macK), macR: Buffer.from(data.macR) };
+const key = masterKeyFromParts(data);
 const port = parentPort!;
 
 port.on('message', (req: PackVerifyRequest) => {

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { MasterKey } from '../crypto/index.js';
 
 /**
  * workerScript finds the entry point of worker `name` (e.g. 'encoder-worker') next to this module: the
@@ -27,4 +28,16 @@ export function startWorker(script: URL, workerData: unknown): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** The parts of a master key as a worker receives them (typed arrays survive the structured clone). */
+export interface MasterKeyParts {
+  readonly encrypt: Uint8Array;
+  readonly macK: Uint8Array;
+  readonly macR: Uint8Array;
+}
+
+/** masterKeyFromParts rebuilds, inside a worker, the master key its pool sent in workerData. */
+export function masterKeyFromParts(parts: MasterKeyParts): MasterKey {
+  return { encrypt: Buffer.from(parts.encrypt), macK: Buffer.from(parts.macK), macR: Buffer.from(parts.macR) };
 }
