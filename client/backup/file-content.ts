@@ -19,7 +19,7 @@ const READ_SIZE = 1024 * 1024;
 
 /** Read buffers no chunk refers to any more, reused by the next read (files are read concurrently). */
 const spare: Buffer[] = [];
-const MAX_SPARE = 12;
+const MAX_SPARE = 8;
 
 function takeBuffer(): Buffer {
   return spare.pop() ?? Buffer.allocUnsafe(READ_SIZE);

@@ -14,8 +14,8 @@ import { SpareBuffers } from './spare-buffers.js';
 
 /** A batch is sent once it holds this many plaintext bytes, or at the end of the event-loop turn. */
 const BATCH_BYTES = 512 * 1024;
-/** Request buffers the workers handed back, kept for reuse up to this many bytes (one largest chunk and some). */
-const SPARE_BYTES = 12 * 1024 * 1024;
+/** Request buffers the workers handed back, kept for reuse up to this many bytes (most chunks are 1–2 MiB). */
+const SPARE_BYTES = 8 * 1024 * 1024;
 
 interface Job {
   readonly type: BlobType;

@@ -21,8 +21,8 @@ const port = parentPort!;
 /** Where the sealed bytes start: after the IV, so compression writes where the ciphertext goes. */
 const IV_SIZE = 16;
 
-/** Reply buffers handed back, reused for later replies (one largest chunk's worth and some). */
-const spare = new SpareBuffers(12 * 1024 * 1024);
+/** Reply buffers handed back, reused for later replies up to this many bytes (most chunks are 1–2 MiB). */
+const spare = new SpareBuffers(8 * 1024 * 1024);
 
 /** encodeInto writes blob `plaintext` sealed at `offset` of `out` and returns its stored length. */
 function encodeInto(plaintext: Uint8Array, out: Uint8Array, offset: number): number {
