@@ -93,13 +93,17 @@ export interface OpenedRepository extends CommandContext {
   readonly lock?: RepositoryLock;
 }
 
-/** withRepository opens the repository (and locks it as asked), runs `work`, then always cleans up. */
-export async function withRepository<T>(ctx: CommandContext, lock: LockMode, work: (r: OpenedRepository) => Promise<T>): Promise<T> {
+/**
+ * withRepository opens the repository (and locks it as asked), runs `work`, then always cleans up. With
+ * `readsIndex`, the index files are read while the lock is being taken (work will load the index).
+ */
+export async function withRepository<T>(ctx: CommandContext, lock: LockMode, work: (r: OpenedRepository) => Promise<T>, opts: { readsIndex?: boolean } = {}): Promise<T> {
   const backend = await openStorage(repositoryUrl(ctx.globals), ctx.printer);
   let held: RepositoryLock | undefined;
   try {
     const password = await resolvePassword(ctx.globals, (m) => ctx.printer.warn(m));
     const repo = await Repository.open(backend, password, ctx.globals.keyHint ? { keyHint: ctx.globals.keyHint } : {});
+    const prefetched = opts.readsIndex ? repo.prefetchIndex() : undefined;
     if (lock === 'lease') {
       // The lease is the maintainer's only guard against a second maintainer: --no-lock does not apply.
       held = (await acquireLease(repo, ctx.identity)).lock;
@@ -107,6 +111,7 @@ export async function withRepository<T>(ctx: CommandContext, lock: LockMode, wor
       const { safeGapMs } = lockTestTiming();
       held = await RepositoryLock.acquire(repo, { ...ctx.identity, exclusive: lock === 'exclusive', ...(safeGapMs !== undefined ? { safeGapMs } : {}) });
     }
+    prefetched?.();
     held?.startRefresh((err) => ctx.printer.warn(`could not refresh the lock: ${(err as Error).message}`), lockTestTiming().refreshMs);
     return await work({ ...ctx, repo, ...(held ? { lock: held } : {}) });
   } finally {

@@ -57,6 +57,6 @@ export function registerRestore(program: Command): void {
       printer.jsonLine({ message_type: 'summary', files_restored: result.files, bytes_restored: result.bytes, errors: result.errors + verifyErrors, total_duration: seconds });
       printer.info(`restored ${result.files} files, ${formatBytes(result.bytes)} in ${seconds.toFixed(1)}s${opts.verify ? `, verified (${verifyErrors} errors)` : ''}`);
       if (result.errors + verifyErrors > 0) throw new UsageError(`restore finished with ${result.errors + verifyErrors} errors`);
-    });
+    }, { readsIndex: true });
   });
 }

@@ -8,6 +8,7 @@ import { encodeConfig, decodeConfig, type RepoConfig } from '../format/index.js'
 import { randomPolynomial, formatPolynomial, parsePolynomial } from '../chunker/index.js';
 import type { Backend, FileType } from '../storage/index.js';
 import { findKey } from './keys.js';
+import { IndexPrefetch } from './index-prefetch.js';
 
 /** Who and when, recorded in key files and locks; passed in because the engine reads no environment. */
 export interface Identity {
@@ -42,6 +43,7 @@ export class Repository {
   /** The key file that the password opened. */
   readonly keyId: string;
   readonly polynomial: bigint;
+  private prefetched: IndexPrefetch | undefined;
 
   private constructor(backend: Backend, key: MasterKey, config: RepoConfig, keyId: string) {
     this.backend = backend;
@@ -84,8 +86,24 @@ export class Repository {
     return new Repository(backend, masterKey, config, keyId);
   }
 
+  /**
+   * prefetchIndex starts reading the index files in the background (see index-prefetch.ts), for a command
+   * about to wait for its lock; call the returned function once the lock is held. loadJson then takes
+   * the files read early instead of reading them again.
+   */
+  prefetchIndex(): () => void {
+    const prefetch = new IndexPrefetch(() => this.listIds('index'), (id) => this.readJson('index', id));
+    this.prefetched = prefetch;
+    return () => prefetch.stop();
+  }
+
   /** loadJson reads an encrypted JSON file, checks that its name is its hash, and returns the JSON bytes. */
   async loadJson(type: JsonFileType, id: Id): Promise<Buffer> {
+    const early = type === 'index' ? await this.prefetched?.take(id) : undefined;
+    return early ?? this.readJson(type, id);
+  }
+
+  private async readJson(type: JsonFileType, id: Id): Promise<Buffer> {
     const stored = await this.backend.read(type, id);
     if (hashId(stored) !== id) throw new CorruptDataError(`${type} file ${id.slice(0, 8)} does not match its name (hash mismatch): the file is damaged`);
     try {
