@@ -22,10 +22,11 @@ export function registerCheck(program: Command): void {
       // backups go on meanwhile. The job lists snapshots, index and packs in an order that stays correct
       // while they do (see shared/maintenance/check/job.ts); prune's exclusive or lease lock still excludes it.
       const result = await withRepository(ctx, 'shared', async ({ repo, printer, identity }) => {
-        const job = createCheckJob({ random: Math.random });
+        // Plan and work run here, in one process: the packs are read while the trees are walked.
+        const job = createCheckJob({ random: Math.random, readAheadInPlan: true });
         const { outcome } = await runJobLocally(job, { repo, reporter: printer, now: new Date(), identity }, options, 2);
         return outcome;
-      });
+      }, { readsIndex: true });
       printResult(ctx.printer, result);
       if (result.errors.length > 0) throw new CairnError('CHECK_FAILED', 'repository contains errors');
     });

@@ -14,6 +14,7 @@ import { includeMarkedPacks, packBlobsForRead } from './marked-packs.js';
 import { ByteBudget } from './byte-budget.js';
 import { PackVerifier } from './pack-verifier.js';
 import { readPack, type PackReading } from './read-pack.js';
+import { PackReadAhead } from './read-ahead.js';
 import { batchPacks, selectPacks } from './select-packs.js';
 import { checkStructure, type StructureResult } from './structure.js';
 import type { CheckItem, CheckItemResult, CheckOptions, CheckPlan, CheckResult, Finding } from './types.js';
@@ -40,6 +41,12 @@ export type CheckJob = Job<CheckOptions, CheckPlan, CheckItem, CheckItemResult, 
 export type CheckJobDependencies = {
   /** Random numbers in [0, 1) for `--read-data-subset x%|size` (Math.random in the runners, seeded in tests). */
   readonly random: () => number;
+  /**
+   * Start reading the packs to verify during plan, while the trees are walked (see read-ahead.ts). Only
+   * for a runner that runs plan and work items in this process on the same Repository (the CLI's
+   * runJobLocally); elsewhere the reads would be wasted.
+   */
+  readonly readAheadInPlan?: boolean;
   /**
    * Worker threads that verify the packs read, besides the calling thread; 0 verifies on the calling thread
    * only. Default: one fewer than the CPUs (at most 8); without a worker script (a single-file bundle), none.
@@ -73,6 +80,7 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
     return r;
   };
 
+  const readAheads = new WeakMap<Repository, PackReadAhead>();
   return {
     name: 'check',
 
@@ -94,11 +102,14 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
       // Stored marked packs are readable (a snapshot may still use one): into the index before any check.
       const markedHints = includeMarkedPacks(checked, listing, ctx.now.getTime());
       const packs = checkPackStructure(checked, listing);
+      const toRead = selectPacks(packs.present, options, deps.random);
+      if (deps.readAheadInPlan && toRead.length > 0) {
+        readAheads.set(repo, new PackReadAhead(repo, toRead, (id) => packBlobsForRead(checked, id), readingOf(repo), PARALLEL_PACKS));
+      }
       reporter.log('debug', 'checking snapshots, trees and blobs');
       const structure = await checkStructure(repo, checked.index, snapshotIds, { packs: packs.badPacks, blobs: packs.badBlobs });
       nameSnapshots(packs.errors, structure);
 
-      const toRead = selectPacks(packs.present, options, deps.random);
       const plan: CheckPlan = {
         errors: [...checked.errors, ...packs.errors, ...structure.errors],
         hints: [...checked.hints, ...packs.hints, ...markedHints],
@@ -129,7 +140,7 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
           const i = next++;
           const pack = item.packs[i]!;
           // A step run on a fresh load (a Lambda per item) has not merged the marked packs: ask for either.
-          const r = await readPack(ctx.repo, pack, packBlobsForRead(checked, pack.id), reading);
+          const r = await (readAheads.get(ctx.repo)?.take(pack.id) ?? readPack(ctx.repo, pack, packBlobsForRead(checked, pack.id), reading));
           reads[i] = r.errors;
           result.packsRead++;
           result.bytesRead += r.bytes;

@@ -51,12 +51,20 @@ function flipByte(file: string, at: number): void {
   writeFileSync(file, bytes);
 }
 
-async function check(repoDir: string, verifyThreads: number): Promise<CheckResult> {
+/** Runs check --read-data; `packReads` (when given) counts the reads of each pack. */
+async function check(repoDir: string, verifyThreads: number, readAheadInPlan = false, packReads?: Map<Id, number>): Promise<CheckResult> {
   const backend = new LocalBackend(repoDir);
+  if (packReads !== undefined) {
+    const read = backend.read.bind(backend);
+    backend.read = (type, name, range) => {
+      if (type === 'data' && range === undefined) packReads.set(name, (packReads.get(name) ?? 0) + 1);
+      return read(type, name, range);
+    };
+  }
   try {
     const repo = await Repository.open(backend, RESTIC_PASSWORD);
     const ctx = { repo, reporter: silentReporter, now: new Date(), identity: IDENTITY };
-    return (await runJobLocally(createCheckJob({ random: () => 0.5, verifyThreads }), ctx, { readData: true })).outcome;
+    return (await runJobLocally(createCheckJob({ random: () => 0.5, verifyThreads, readAheadInPlan }), ctx, { readData: true })).outcome;
   } finally {
     await backend.close();
   }
@@ -77,6 +85,10 @@ describe('check --read-data on worker threads and on the calling thread', () => 
       const inWorkers = await check(copy, 2);
       const inThread = await check(copy, 0);
       assert.deepEqual(inWorkers, inThread, `${what}: both paths report the same`);
+      // Reading the packs ahead, during the tree walk (the CLI's way), changes nothing either, and reads each pack once.
+      const reads = new Map<Id, number>();
+      assert.deepEqual(await check(copy, 2, true, reads), inWorkers, `${what}: read ahead, the same findings`);
+      assert.ok(reads.size > 1 && [...reads.values()].every((n) => n === 1), `${what}: each pack read once: ${JSON.stringify([...reads])}`);
       assert.deepEqual([...new Set(inWorkers.errors.map((e) => e.kind))].sort(), [...kinds].sort(), `${what}: ${JSON.stringify(inWorkers.errors)}`);
       for (const e of inWorkers.errors) {
         assert.equal(e.pack, pack, `${what}: every finding names the pack`);
