@@ -1,11 +1,11 @@
 // Reading many tree blobs at once: the trees are located in the index, neighbours in a pack are fetched
-// with one ranged read (pack-spans.ts), and each tree is verified and decoded as soon as its span arrives.
+// with one ranged read (shared/repository/read-spans.ts), and each tree is verified and decoded as soon as its span arrives.
 // The last few spans are kept: a batch taken in the walk's order (pre-order) often wants trees that the
 // previous batch's span already covered, since a snapshot's trees were written next to each other.
 import type { Id } from '../../shared/core/index.js';
 import { decodeTree, type TreeNode } from '../../shared/format/index.js';
 import { decodeBlob, loadTree, type BlobLocation, type MasterIndex, type Repository } from '../../shared/repository/index.js';
-import { planSpans, type SpanLimits } from './pack-spans.js';
+import { planSpans, type SpanLimits } from '../../shared/repository/index.js';
 
 /** Parent trees are small (a few KiB) and written next to each other; these limits read a pack's worth in a few requests. */
 export const TREE_SPAN_LIMITS: SpanLimits = { maxGap: 128 * 1024, maxSpan: 4 * 1024 * 1024 };

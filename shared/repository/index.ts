@@ -23,3 +23,4 @@ export { RepositoryLock, loadLocks, removeLocks, isStale, isProcessAlive, LOCK_S
 export { acquireLease, checkLease, skewOf, ClockSkewError, LeaseLostError, MAX_CLOCK_SKEW_MS, type MaintenanceLease } from './lease.js';
 export { blobState, classifyBlobs, snapshotBlobs, copyMarkedBlobs, SnapshotInvalidatedError, type BlobRef, type BlobState, type Revalidation } from './revalidate.js';
 export { finishBackupIndex, confirmSnapshot, type FinishBackupOptions, type FinishBackupResult, type StaleWatch } from './revalidate-backup.js';
+export { planSpans, readSpans, DEFAULT_MAX_GAP, DEFAULT_MAX_SPAN, type BlobPlace, type PackPlace, type PackSpan, type ReadSpan, type SpanLimits } from './read-spans.js';

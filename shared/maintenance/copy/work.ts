@@ -7,7 +7,7 @@ import { hashId, PackCorruptError, type BlobType, type Id } from '../../core/ind
 import { open, seal } from '../../crypto/index.js';
 import { zstdDecompress } from '../../compression/index.js';
 import type { IndexBlob, IndexPack } from '../../format/index.js';
-import { DEFAULT_PACK_SIZE, PackWriter, encodeBlob, toIndexPack, type EncodedBlob, type Repository } from '../../repository/index.js';
+import { DEFAULT_PACK_SIZE, PackWriter, encodeBlob, readSpans, toIndexPack, type EncodedBlob, type Repository } from '../../repository/index.js';
 import type { CopyItem } from './plan.js';
 
 /** Neighbouring blobs closer than this are fetched in one read (the gap is read and dropped). */
@@ -68,7 +68,7 @@ export async function copyItem(source: Repository, target: Repository, item: Cop
   };
 
   for (const pack of item.packs) {
-    for (const span of readSpans(pack.blobs)) {
+    for (const span of readSpans(pack.blobs, MAX_GAP, MAX_SPAN)) {
       const bytes = await source.backend.read('data', pack.id, { offset: span.offset, length: span.length });
       bytesRead += bytes.length;
       for (const blob of span.blobs) {
@@ -86,29 +86,6 @@ export async function copyItem(source: Repository, target: Repository, item: Cop
   await Promise.all([...uploads]);
   if (failure !== undefined) throw failure;
   return { packs, blobs, bytesRead, bytesUploaded };
-}
-
-interface Span {
-  offset: number;
-  length: number;
-  blobs: IndexBlob[];
-}
-
-/** readSpans groups a pack's blobs (offsets ascending) into reads. */
-function readSpans(blobs: readonly IndexBlob[]): Span[] {
-  const spans: Span[] = [];
-  let current: Span | undefined;
-  for (const blob of blobs) {
-    const end = blob.offset + blob.length;
-    if (current && blob.offset - (current.offset + current.length) <= MAX_GAP && end - current.offset <= MAX_SPAN && blob.offset >= current.offset + current.length) {
-      current.length = end - current.offset;
-      current.blobs.push(blob);
-    } else {
-      current = { offset: blob.offset, length: blob.length, blobs: [blob] };
-      spans.push(current);
-    }
-  }
-  return spans;
 }
 
 /**

@@ -11,7 +11,7 @@ import { CorruptDataError, type Id } from '../../core/index.js';
 import { decodeBlob, readBlob, type BlobLocation, type MasterIndex, type Repository } from '../../repository/index.js';
 import { BlobSet } from './blob-set.js';
 import { forEach } from './for-each.js';
-import { readSpans, type ReadSpan } from './read-spans.js';
+import { readSpans, type ReadSpan } from '../../repository/index.js';
 import { treeRefs } from './tree-refs.js';
 
 /** Range reads in flight: enough to hide storage latency, few enough to bound memory (spans ≤ 8 MiB). */
