@@ -95,7 +95,8 @@ export interface OpenedRepository extends CommandContext {
 
 /**
  * withRepository opens the repository (and locks it as asked), runs `work`, then always cleans up. With
- * `readsIndex`, the index files are read while the lock is being taken (work will load the index).
+ * `readsIndex`, the index files are read while the lock is being taken (work will load the index). Only
+ * the read-only commands (check, restore) ask for it: see the note in index-prefetch.ts.
  */
 export async function withRepository<T>(ctx: CommandContext, lock: LockMode, work: (r: OpenedRepository) => Promise<T>, opts: { readsIndex?: boolean } = {}): Promise<T> {
   const backend = await openStorage(repositoryUrl(ctx.globals), ctx.printer);

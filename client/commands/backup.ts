@@ -142,6 +142,6 @@ export function registerBackup(program: Command): void {
           const what = result.snapshotId ? `snapshot ${shortId(result.snapshotId)} saved, but ` : '';
           throw new IncompleteBackupError(`${what}${reporter.errors} file${reporter.errors === 1 ? '' : 's'} could not be read (listed above)`);
         }
-      }, { readsIndex: true }));
+      }));
     });
 }

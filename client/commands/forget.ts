@@ -67,7 +67,7 @@ export function registerForget(program: Command): void {
       const pruneOptions = { ...options.prune, twoPhase: options.twoPhase, ignoreSnapshots: options.forget.dryRun ? forget.plan.remove : [] };
       const { plan, outcome } = await runJobLocally(withPlanPrinted(pruneJob, (p: PrunePlan) => printPrunePlan(printer, p)), jobCtx, pruneOptions);
       printer.jsonLine(pruneSummaryJson(plan, options.forget.dryRun ? null : outcome));
-    }, { readsIndex: options.forget.prune });
+    });
   });
 }
 

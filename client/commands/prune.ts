@@ -117,6 +117,6 @@ export function registerPrune(program: Command): void {
         const job = withPlanPrinted(pruneJob, (plan: PrunePlan) => printPrunePlan(printer, plan));
         const { plan, outcome } = await runJobLocally(job, pruneJobContext(opened, leased), options);
         printer.jsonLine(pruneSummaryJson(plan, options.dryRun ? null : outcome));
-      }, { readsIndex: true });
+      });
     });
 }
