@@ -10,7 +10,10 @@
 import type { Id } from '../../shared/core/index.js';
 import type { TreeNode } from '../../shared/format/index.js';
 import type { MasterIndex, Repository } from '../../shared/repository/index.js';
-import { TreeBatchReader, type LoadedTree } from './tree-batch.js';
+import { TreeBatchReader } from '../../shared/repository/index.js';
+
+/** A parent tree's nodes, or undefined when it cannot be read (a damaged parent costs only re-reading its files). */
+type LoadedTree = Promise<TreeNode[] | undefined>;
 
 export interface ReadAheadLimits {
   /** Trees read (or being read) ahead of the walk and not yet asked for. */
@@ -151,10 +154,13 @@ export class ParentTrees {
         this.aheadTrees++;
         this.aheadBytes += slot.weight;
       }
-      slot.nodes = loaded.get(slot.id)!.then((nodes) => {
-        if (nodes !== undefined) this.queueSubtrees(slot, nodes);
-        return nodes;
-      });
+      slot.nodes = loaded.get(slot.id)!.then(
+        (nodes) => {
+          this.queueSubtrees(slot, nodes);
+          return nodes;
+        },
+        () => undefined,
+      );
       settled.push(slot.nodes);
     }
     this.batchesRunning++;

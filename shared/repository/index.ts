@@ -24,3 +24,4 @@ export { acquireLease, checkLease, skewOf, ClockSkewError, LeaseLostError, MAX_C
 export { blobState, classifyBlobs, snapshotBlobs, copyMarkedBlobs, SnapshotInvalidatedError, type BlobRef, type BlobState, type Revalidation } from './revalidate.js';
 export { finishBackupIndex, confirmSnapshot, type FinishBackupOptions, type FinishBackupResult, type StaleWatch } from './revalidate-backup.js';
 export { planSpans, readSpans, DEFAULT_MAX_GAP, DEFAULT_MAX_SPAN, type BlobPlace, type PackPlace, type PackSpan, type ReadSpan, type SpanLimits } from './read-spans.js';
+export { TreeBatchReader, TREE_SPAN_LIMITS, type LoadedTree } from './tree-batch.js';

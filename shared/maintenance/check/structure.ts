@@ -4,7 +4,8 @@
 // Along the way it notes which trees use blobs that the pack checks found at risk, so that every error can
 // name the snapshots it affects.
 import { CorruptDataError, type BlobType, type Id } from '../../core/index.js';
-import { loadSnapshot, loadTree, type MasterIndex, type Repository } from '../../repository/index.js';
+import { loadSnapshot, TreeBatchReader, type MasterIndex, type Repository } from '../../repository/index.js';
+import type { TreeNode } from '../../format/index.js';
 import { TreeGraph } from './tree-graph.js';
 import type { Finding } from './types.js';
 
@@ -23,8 +24,13 @@ export type StructureResult = {
   readonly blobUsers: Map<Id, Set<Id>>;
 };
 
-/** Trees loaded at once: enough to hide a remote store's latency, few enough to stay gentle. */
-const PARALLEL_TREES = 16;
+/** Snapshots loaded at once: enough to hide a remote store's latency, few enough to stay gentle. */
+const PARALLEL_SNAPSHOTS = 16;
+/**
+ * Trees asked for in one round. A round's trees are read together, neighbours in a pack with one ranged
+ * read (TreeBatchReader), instead of one request per tree; a snapshot's trees sit next to each other.
+ */
+const ROUND_TREES = 1024;
 
 /**
  * checkStructure loads the given snapshots and walks every tree, returning findings (`snapshot-unreadable`,
@@ -39,8 +45,8 @@ export async function checkStructure(repo: Repository, index: MasterIndex, snaps
   const queue: Id[] = [];
 
   const ids = snapshotIds;
-  for (let i = 0; i < ids.length; i += PARALLEL_TREES) {
-    await Promise.all(ids.slice(i, i + PARALLEL_TREES).map(async (id) => {
+  for (let i = 0; i < ids.length; i += PARALLEL_SNAPSHOTS) {
+    await Promise.all(ids.slice(i, i + PARALLEL_SNAPSHOTS).map(async (id) => {
       try {
         const snapshot = await loadSnapshot(repo, id);
         if (graph.addRoot(id, snapshot.tree)) queue.push(snapshot.tree);
@@ -62,12 +68,12 @@ export async function checkStructure(repo: Repository, index: MasterIndex, snaps
     }
   };
 
-  const visit = async (treeId: Id): Promise<void> => {
+  const visit = async (treeId: Id, loading: Promise<TreeNode[]>): Promise<void> => {
     const short = treeId.slice(0, 8);
     if (checkRisk) noteUse('tree', treeId, treeId);
     let nodes;
     try {
-      nodes = await loadTree(repo, index, treeId);
+      nodes = await loading;
     } catch (err) {
       if (!isDamage(err)) throw err;
       errors.push({ kind: 'tree-unreadable', tree: treeId, message: `tree ${short} cannot be loaded: ${(err as Error).message}` });
@@ -102,29 +108,15 @@ export async function checkStructure(repo: Repository, index: MasterIndex, snaps
     }
   };
 
-  await drain(queue, visit, PARALLEL_TREES);
+  // Breadth first, a round at a time: each round's subtrees are queued for the next.
+  const reader = new TreeBatchReader(repo, index);
+  while (queue.length > 0) {
+    const round = queue.splice(0, ROUND_TREES);
+    const loaded = reader.load(round);
+    for (const treeId of round) await visit(treeId, loaded.get(treeId)!);
+  }
   for (const f of errors) if (f.tree !== undefined) f.snapshots = graph.snapshotsReaching([f.tree]);
   return { snapshots: ids.length, errors, graph, packUsers, blobUsers };
-}
-
-/** drain runs `visit` on every queued item, including items that visits add, `parallel` at a time. */
-async function drain(queue: Id[], visit: (id: Id) => Promise<void>, parallel: number): Promise<void> {
-  let failure: unknown;
-  let active = 0;
-  await new Promise<void>((resolve) => {
-    const pump = (): void => {
-      while (failure === undefined && active < parallel && queue.length > 0) {
-        active++;
-        visit(queue.pop()!).then(
-          () => { active--; pump(); },
-          (err: unknown) => { active--; failure ??= err; pump(); },
-        );
-      }
-      if (active === 0 && (queue.length === 0 || failure !== undefined)) resolve();
-    };
-    pump();
-  });
-  if (failure !== undefined) throw failure;
 }
 
 /** Damage is a finding; anything else (the storage failing, a bug) ends the check. */

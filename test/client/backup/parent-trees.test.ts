@@ -9,7 +9,7 @@ import type { TreeNode } from '../../../shared/format/index.js';
 import { loadIndex, loadTree, Repository, type MasterIndex } from '../../../shared/repository/index.js';
 import { LocalBackend, type Backend, type ByteRange, type FileType } from '../../../shared/storage/index.js';
 import { ParentTrees, type ReadAheadLimits } from '../../../client/backup/parent.js';
-import { TreeBatchReader } from '../../../client/backup/tree-batch.js';
+import { TreeBatchReader } from '../../../shared/repository/index.js';
 import { runBackup } from '../../../client/backup/run-backup.js';
 import { initRepo, options } from '../../support/backup-engine.js';
 import { RESTIC_PASSWORD } from '../../support/restic.js';

@@ -1,19 +1,23 @@
 // Reading many tree blobs at once: the trees are located in the index, neighbours in a pack are fetched
-// with one ranged read (shared/repository/read-spans.ts), and each tree is verified and decoded as soon as its span arrives.
-// The last few spans are kept: a batch taken in the walk's order (pre-order) often wants trees that the
-// previous batch's span already covered, since a snapshot's trees were written next to each other.
-import type { Id } from '../../shared/core/index.js';
-import { decodeTree, type TreeNode } from '../../shared/format/index.js';
-import { decodeBlob, loadTree, type BlobLocation, type MasterIndex, type Repository } from '../../shared/repository/index.js';
-import { planSpans, type SpanLimits } from '../../shared/repository/index.js';
+// with one ranged read (read-spans.ts), and each tree is verified and decoded as soon as its span arrives.
+// The last few spans are kept: a batch taken in a walk's order often wants trees that the previous batch's
+// span already covered, since a snapshot's trees were written next to each other. Backup reads its parent
+// snapshot's trees this way, and check walks every snapshot's trees this way.
+import type { Id } from '../core/index.js';
+import { decodeTree, type TreeNode } from '../format/index.js';
+import { decodeBlob } from './blob-reader.js';
+import type { BlobLocation, MasterIndex } from './master-index.js';
+import type { Repository } from './repository.js';
+import { planSpans, type SpanLimits } from './read-spans.js';
+import { loadTree } from './trees.js';
 
-/** Parent trees are small (a few KiB) and written next to each other; these limits read a pack's worth in a few requests. */
+/** Trees are small (a few KiB) and written next to each other; these limits read a pack's worth in a few requests. */
 export const TREE_SPAN_LIMITS: SpanLimits = { maxGap: 128 * 1024, maxSpan: 4 * 1024 * 1024 };
 /** Bytes of recent spans kept for later batches. */
 export const RECENT_SPAN_BYTES = 8 * 1024 * 1024;
 
-/** A tree's nodes, or undefined when it cannot be read (a damaged parent costs only re-reading its files). */
-export type LoadedTree = Promise<TreeNode[] | undefined>;
+/** A tree's nodes; rejects with the error loadTree gives for it when it cannot be read. */
+export type LoadedTree = Promise<TreeNode[]>;
 
 interface LocatedTree extends BlobLocation {
   readonly id: Id;
@@ -40,9 +44,10 @@ export class TreeBatchReader {
   ) {}
 
   /**
-   * load starts reading the trees `ids` and returns one promise per distinct ID; none rejects. A tree
-   * whose span cannot be read or does not verify is read again the ordinary way (every indexed location),
-   * as is one the index does not know (so the error is the same as for a single read).
+   * load starts reading the trees `ids` and returns one promise per distinct ID. A tree whose span cannot be
+   * read or does not verify is read again the ordinary way (every indexed location), as is one the index
+   * does not know, so a tree fails exactly as loadTree fails for it. Each promise has a handler attached:
+   * one the caller never awaits is no unhandled rejection.
    */
   load(ids: Iterable<Id>): Map<Id, LoadedTree> {
     const loaded = new Map<Id, LoadedTree>();
@@ -66,6 +71,7 @@ export class TreeBatchReader {
       this.keep(span);
       for (const tree of planned.blobs) loaded.set(tree.id, this.decode(tree, span));
     }
+    for (const tree of loaded.values()) tree.catch(() => undefined);
     return loaded;
   }
 
@@ -77,7 +83,7 @@ export class TreeBatchReader {
   }
 
   private fallback(id: Id): LoadedTree {
-    return loadTree(this.repo, this.index, id).catch(() => undefined);
+    return loadTree(this.repo, this.index, id);
   }
 
   private keep(span: RecentSpan): void {
