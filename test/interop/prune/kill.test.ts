@@ -16,7 +16,7 @@ import { buildHistory, copyRepo, type History } from './fixture.js';
 
 /** The progress lines cairn prune prints, in order; a trial kills shortly after one of them. */
 const PHASES = ['loading indexes', 'finding data', 'repacking', 'writing the new index', 'deleting old index files', 'deleting packs'];
-const TRIALS = 10;
+const TRIALS = 12;
 /** The index and deletion phases are short: kill sooner after their line to land inside them. */
 const SHORT_PHASES = new Set(['writing the new index', 'deleting old index files', 'deleting packs']);
 
@@ -61,7 +61,7 @@ async function trial(n: number, log: (line: string) => void): Promise<string | u
   const repo = join(restic.dir, `trial-${n}`);
   copyRepo(restic.repo, repo);
   const phase = PHASES[n % PHASES.length]!;
-  const delay = Math.floor(Math.random() * (SHORT_PHASES.has(phase) ? 2 : 40));
+  const delay = Math.floor(Math.random() * (SHORT_PHASES.has(phase) ? 2 : 8));
   const { lastPhase, killed } = await pruneAndKill(repo, phase, delay);
   log(`trial ${n}: aimed ${delay} ms after "${phase}", ${killed ? `killed after "${lastPhase}"` : 'too late (prune had finished)'}`);
 
