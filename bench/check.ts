@@ -6,7 +6,7 @@
 //   node --import tsx bench/check.ts [--mib 300] [--repeats 3] [--bundle dist/cairn.mjs | --launcher] [--repo DIR]
 //
 // Without --bundle, dist/cairn.mjs is used when it exists (what ships), else the sources through tsx.
-// --launcher runs bin/cairn.js instead, as users do: Node with cairn's memory settings (see that file).
+// --launcher runs bin/cairn.js instead, as users do (its memory settings apply to backup only; see that file).
 // --repo reuses a repository (password in RESTIC_PASSWORD) instead of building one.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,7 +25,7 @@ export interface CheckBenchOptions {
   readonly repeats?: number;
   /** The CLI bundle to run; default dist/cairn.mjs when built, else the sources through tsx. */
   readonly bundle?: string;
-  /** Run bin/cairn.js (the launcher users run, with its memory settings) instead of a bundle. */
+  /** Run bin/cairn.js (the command users run) instead of a bundle. */
   readonly launcher?: boolean;
   /** An existing local repository to check instead of building one; `password` opens it. */
   readonly repo?: string;

@@ -12,7 +12,7 @@
 //                                    [--repo-cache DIR] [--modes two-phase,instant]
 //
 // Without --bundle, dist/cairn.mjs is used when it exists (what ships), else the sources through tsx.
-// --launcher runs bin/cairn.js instead, as users do: Node with cairn's memory settings (see that file).
+// --launcher runs bin/cairn.js instead, as users do (its memory settings apply to backup only; see that file).
 // --repo-cache keeps the built repository in DIR and reuses it on the next run (for profiling).
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';

@@ -3,7 +3,6 @@
 // The blob writer consumes a chunk before save() returns its promise, so read buffers are recycled instead
 // of allocated per read: fresh multi-MiB buffers cost page faults in the kernel's read and, with ~50k small
 // files, most of the process's garbage-collection time.
-import { createHash } from 'node:crypto';
 import { openSync, readSync, closeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { hashId, type Id } from '../../shared/core/index.js';
@@ -86,13 +85,8 @@ async function saveLarge(path: string, chunker: Chunker, writer: BlobWriter): Pr
   const emit = async (): Promise<void> => {
     const chunk = pieces;
     pieces = [];
-    const hash = createHash('sha256');
-    let length = 0;
-    for (const piece of chunk) {
-      hash.update(piece);
-      length += piece.length;
-    }
-    const id: Id = hash.digest('hex');
+    const id = hashId(chunk);
+    const length = chunk.reduce((n, piece) => n + piece.length, 0);
     content.push(id);
     const saved = writer.save('data', id, chunk);
     // save() has consumed the chunk: earlier read buffers hold nothing that is still needed.

@@ -9,9 +9,12 @@ export type BlobType = 'data' | 'tree';
 
 const ID_PATTERN = /^[0-9a-f]{64}$/;
 
-/** hashId returns the ID of the given bytes: hex SHA-256. */
-export function hashId(data: Uint8Array): Id {
-  return createHash('sha256').update(data).digest('hex');
+/** hashId returns the ID of the given bytes, whole or in pieces to be joined: hex SHA-256. */
+export function hashId(data: Uint8Array | readonly Uint8Array[]): Id {
+  const hash = createHash('sha256');
+  if (data instanceof Uint8Array) hash.update(data);
+  else for (const piece of data) hash.update(piece);
+  return hash.digest('hex');
 }
 
 /** isId tells whether s is a well-formed full ID. */

@@ -17,9 +17,18 @@ export function decodeBlob(repo: Repository, loc: Pick<BlobLocation, 'uncompress
   return decodeBlobWithKey(repo.key, loc, id, stored);
 }
 
-/** decodeBlobWithKey is decodeBlob given only the master key (a worker thread has no Repository). */
-export function decodeBlobWithKey(key: MasterKey, loc: Pick<BlobLocation, 'uncompressedLength'>, id: Id, stored: Uint8Array): Buffer {
-  const sealedPlain = open(key, stored);
+/**
+ * decodeBlobWithKey is decodeBlob given only the master key (a worker thread has no Repository). With
+ * `openSealed` = openReusing the plaintext may be a view of a reused buffer: use it before the next call.
+ */
+export function decodeBlobWithKey(
+  key: MasterKey,
+  loc: Pick<BlobLocation, 'uncompressedLength'>,
+  id: Id,
+  stored: Uint8Array,
+  openSealed: (key: MasterKey, sealed: Uint8Array) => Buffer = open,
+): Buffer {
+  const sealedPlain = openSealed(key, stored);
   const plain = loc.uncompressedLength > 0 ? zstdDecompress(sealedPlain, loc.uncompressedLength, MAX_BLOB_PLAINTEXT) : sealedPlain;
   if (hashId(plain) !== id) throw new CorruptDataError(`blob ${id.slice(0, 8)} does not match its ID (hash mismatch)`);
   return plain;

@@ -5,6 +5,7 @@
 import type { MasterKey } from '../crypto/index.js';
 import type { BlobVerdict, BlobVerifyReply, BlobVerifyRequest, BlobVerifyWorkerData, SpanBlob } from './blob-verify-protocol.js';
 import { ownedArrayBuffer, WorkerJobPool } from './worker-job-pool.js';
+import { masterKeyParts } from './worker-thread.js';
 
 /** A verified span: its bytes (handed back by the worker) and one verdict per blob. */
 export interface VerifiedSpan {
@@ -20,7 +21,7 @@ export class BlobVerifyPool {
    * script cannot be found (a single-file Lambda bundle) or `threads` < 1: the caller verifies on its own.
    */
   static create(key: MasterKey, version: 1 | 2, threads: number): BlobVerifyPool | undefined {
-    const workerData: BlobVerifyWorkerData = { encrypt: key.encrypt, macK: key.macK, macR: key.macR, version };
+    const workerData: BlobVerifyWorkerData = { ...masterKeyParts(key), version };
     const pool = WorkerJobPool.create<BlobVerifyRequest, BlobVerifyReply>('blob-verify-worker', workerData, threads, 'blob verification');
     return pool === undefined ? undefined : new BlobVerifyPool(pool);
   }

@@ -2,12 +2,10 @@
 // sides). A span of pack bytes travels as one transferred ArrayBuffer and comes back the same way, so
 // verifying copies nothing.
 import type { BlobType, Id } from '../core/index.js';
+import type { MasterKeyParts } from './worker-thread.js';
 
 /** What a worker is started with: the master key's parts and the repository version. */
-export interface BlobVerifyWorkerData {
-  readonly encrypt: Uint8Array;
-  readonly macK: Uint8Array;
-  readonly macR: Uint8Array;
+export interface BlobVerifyWorkerData extends MasterKeyParts {
   readonly version: 1 | 2;
 }
 

@@ -9,7 +9,7 @@ import type { BlobType, Id } from '../core/index.js';
 import type { MasterKey } from '../crypto/index.js';
 import type { EncodedBlob } from './pack-writer.js';
 import type { EncodeReply, EncodeRequest, EncoderWorkerData } from './encoder-protocol.js';
-import { startWorker, workerScript as findWorkerScript } from './worker-thread.js';
+import { masterKeyParts, startWorker, workerScript as findWorkerScript } from './worker-thread.js';
 import { SpareBuffers } from './spare-buffers.js';
 
 /** A batch is sent once it holds this many plaintext bytes, or at the end of the event-loop turn. */
@@ -62,7 +62,7 @@ export class EncoderPool {
   private broken: Error | undefined;
 
   private constructor(script: URL, key: MasterKey, version: 1 | 2, threads: number) {
-    const workerData: EncoderWorkerData = { encrypt: key.encrypt, macK: key.macK, macR: key.macR, version };
+    const workerData: EncoderWorkerData = { ...masterKeyParts(key), version };
     this.slots = Array.from({ length: threads }, () => {
       const slot: Slot = { worker: startWorker(script, workerData), inFlight: new Map(), bytes: 0, recycled: [] };
       slot.worker.on('message', (reply: EncodeReply) => this.answer(slot, reply));

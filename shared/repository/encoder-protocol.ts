@@ -2,12 +2,10 @@
 // travels as one transferred ArrayBuffer each way, with offsets: one allocation and one transfer per batch
 // instead of one per blob, which matters with tens of thousands of small files.
 import type { BlobType, Id } from '../core/index.js';
+import type { MasterKeyParts } from './worker-thread.js';
 
 /** What a worker is started with: the master key's parts and the repository version. */
-export interface EncoderWorkerData {
-  readonly encrypt: Uint8Array;
-  readonly macK: Uint8Array;
-  readonly macR: Uint8Array;
+export interface EncoderWorkerData extends MasterKeyParts {
   readonly version: 1 | 2;
 }
 

@@ -7,6 +7,7 @@ import type { IndexBlob } from '../format/index.js';
 import type { PackVerdict } from './pack-verify.js';
 import type { PackVerifyReply, PackVerifyRequest, PackVerifyWorkerData } from './pack-verify-protocol.js';
 import { ownedArrayBuffer, WorkerJobPool } from './worker-job-pool.js';
+import { masterKeyParts } from './worker-thread.js';
 
 export class PackVerifyPool {
   private constructor(private readonly pool: WorkerJobPool<PackVerifyRequest, PackVerifyReply>) {}
@@ -16,7 +17,7 @@ export class PackVerifyPool {
    * (e.g. inside a single-file Lambda bundle: the caller then verifies on its own thread).
    */
   static create(key: MasterKey, threads: number): PackVerifyPool | undefined {
-    const workerData: PackVerifyWorkerData = { encrypt: key.encrypt, macK: key.macK, macR: key.macR };
+    const workerData: PackVerifyWorkerData = masterKeyParts(key);
     const pool = WorkerJobPool.create<PackVerifyRequest, PackVerifyReply>('pack-verify-worker', workerData, threads, 'pack verification');
     return pool === undefined ? undefined : new PackVerifyPool(pool);
   }

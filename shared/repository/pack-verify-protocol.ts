@@ -3,13 +3,10 @@
 import type { Id } from '../core/index.js';
 import type { IndexBlob } from '../format/index.js';
 import type { PackVerdict } from './pack-verify.js';
+import type { MasterKeyParts } from './worker-thread.js';
 
 /** What a worker is started with: the master key's parts. */
-export interface PackVerifyWorkerData {
-  readonly encrypt: Uint8Array;
-  readonly macK: Uint8Array;
-  readonly macR: Uint8Array;
-}
+export type PackVerifyWorkerData = MasterKeyParts;
 
 /** One pack to verify: its whole file is `buffer`[offset, offset + length). */
 export interface PackVerifyRequest {

@@ -5,9 +5,8 @@
 // runs the same on the calling thread or in a worker (pack-verify-worker.ts). A damaged pack never throws:
 // each problem is reported, and only a bug (an error that is not CorruptDataError) escapes.
 import { CorruptDataError, hashId, type BlobType, type Id } from '../core/index.js';
-import { open, type MasterKey } from '../crypto/index.js';
-import { zstdDecompress } from '../compression/index.js';
-import { openForVerify } from './pack-verify-open.js';
+import { open, openReusing, type MasterKey } from '../crypto/index.js';
+import { decodeBlobWithKey } from './blob-reader.js';
 import {
   decodePackHeader, HEADER_LENGTH_SIZE, packHeaderEntrySize, SEAL_OVERHEAD, type IndexBlob, type PackBlob,
 } from '../format/index.js';
@@ -34,9 +33,6 @@ export type PackVerdict = {
   /** Indexed blobs that verified. */
   readonly blobs: number;
 };
-
-/** Largest plaintext a blob may claim (as the repository's blob reader): bounds what a bad header can make us allocate. */
-const MAX_BLOB_PLAINTEXT = 1 << 30;
 
 /** verifyPack checks `bytes`, the whole stored file of pack `packId`, against `indexed`, its index entries in offset order. */
 export function verifyPack(key: MasterKey, packId: Id, bytes: Uint8Array, indexed: readonly IndexBlob[]): PackVerdict {
@@ -69,7 +65,8 @@ export function* verifyPackSteps(key: MasterKey, packId: Id, bytes: Uint8Array, 
       continue;
     }
     try {
-      verifyBlob(key, b, bytes.subarray(b.offset, b.offset + b.length));
+      // Into a reused buffer: each plaintext is only hashed.
+      decodeBlobWithKey(key, { uncompressedLength: b.uncompressed_length ?? 0 }, b.id, bytes.subarray(b.offset, b.offset + b.length), openReusing);
       blobs++;
     } catch (err) {
       if (!(err instanceof CorruptDataError)) throw err;
@@ -80,17 +77,6 @@ export function* verifyPackSteps(key: MasterKey, packId: Id, bytes: Uint8Array, 
 }
 
 type Report = (kind: PackProblemKind, message: string, blob?: IndexBlob | PackBlob) => void;
-
-/**
- * verifyBlob opens, decompresses and hashes one stored blob, as the blob reader's decodeBlob does (same
- * errors), but from the key alone (a worker thread has no Repository) and into a reused buffer.
- */
-function verifyBlob(key: MasterKey, b: IndexBlob, stored: Uint8Array): void {
-  const sealedPlain = openForVerify(key, stored);
-  const ulen = b.uncompressed_length ?? 0;
-  const plain = ulen > 0 ? zstdDecompress(sealedPlain, ulen, MAX_BLOB_PLAINTEXT) : sealedPlain;
-  if (hashId(plain) !== b.id) throw new CorruptDataError(`blob ${b.id.slice(0, 8)} does not match its ID (hash mismatch)`);
-}
 
 /** checkHeader compares the pack's own header with the index entries, reporting every difference. */
 function checkHeader(key: MasterKey, bytes: Uint8Array, indexed: readonly IndexBlob[], report: Report): void {

@@ -37,6 +37,11 @@ export interface MasterKeyParts {
   readonly macR: Uint8Array;
 }
 
+/** masterKeyParts is what a pool sends a worker of its master key. */
+export function masterKeyParts(key: MasterKey): MasterKeyParts {
+  return { encrypt: key.encrypt, macK: key.macK, macR: key.macR };
+}
+
 /** masterKeyFromParts rebuilds, inside a worker, the master key its pool sent in workerData. */
 export function masterKeyFromParts(parts: MasterKeyParts): MasterKey {
   return { encrypt: Buffer.from(parts.encrypt), macK: Buffer.from(parts.macK), macR: Buffer.from(parts.macR) };

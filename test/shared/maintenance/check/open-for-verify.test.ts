@@ -1,10 +1,10 @@
-// check opens blobs into a reused buffer (openForVerify) instead of crypto's open: the plaintext and every
+// check opens blobs into a reused buffer (crypto's openReusing) instead of open: the plaintext and every
 // failure must be the same, or check's findings would change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { generateMasterKey, open, seal } from '../../../../shared/crypto/index.js';
-import { openForVerify } from '../../../../shared/repository/pack-verify-open.js';
+import { generateMasterKey, open, openReusing, seal } from '../../../../shared/crypto/index.js';
+
 
 function outcome(f: () => Buffer): string {
   try {
@@ -14,7 +14,7 @@ function outcome(f: () => Buffer): string {
   }
 }
 
-test('openForVerify returns what open returns, and fails where open fails, with the same error', () => {
+test('openReusing returns what open returns, and fails where open fails, with the same error', () => {
   const key = generateMasterKey();
   const cases: [string, Uint8Array][] = [];
   for (const size of [0, 1, 65_535, 65_536, 200_000, 1_500_000]) {
@@ -32,7 +32,7 @@ test('openForVerify returns what open returns, and fails where open fails, with 
   for (const [what, sealed] of cases) {
     const expected = outcome(() => open(key, sealed));
     if (!expected.startsWith('ok')) failures++;
-    assert.equal(outcome(() => openForVerify(key, sealed)), expected, what);
+    assert.equal(outcome(() => openReusing(key, sealed)), expected, what);
   }
   assert.ok(failures >= 7, 'the damaged cases do fail');
 });
