@@ -3,11 +3,13 @@
 // interleaved, so machine noise hits both tools alike. DESIGN §9: cairn's wall time must be ≤ restic's.
 // Keys are re-wrapped with cheap scrypt, so the figures are the check itself, not the password.
 //
-//   node --import tsx bench/check.ts [--mib 300] [--repeats 3] [--bundle dist/cairn.mjs | --launcher] [--repo DIR]
+//   node --import tsx bench/check.ts [--mib 300] [--repeats 3] [--bundle dist/cairn.mjs | --launcher]
+//                                    [--repo DIR | --repo-cache DIR]
 //
 // Without --bundle, dist/cairn.mjs is used when it exists (what ships), else the sources through tsx.
 // --launcher runs bin/cairn.js instead, as users do (its memory settings apply to backup only; see that file).
 // --repo reuses a repository (password in RESTIC_PASSWORD) instead of building one.
+// --repo-cache builds the repository in DIR on the first run and reuses it after (for profiling).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,8 @@ export interface CheckBenchOptions {
   readonly launcher?: boolean;
   /** An existing local repository to check instead of building one; `password` opens it. */
   readonly repo?: string;
+  /** Build the repository in this directory once and reuse it on later runs (ignored with `repo`). */
+  readonly repoCache?: string;
   readonly password?: string;
   readonly log?: (line: string) => void;
 }
@@ -51,9 +55,10 @@ export async function runCheckBench(opts: CheckBenchOptions = {}): Promise<Check
   const bundle = opts.bundle ?? (existsSync(join(ROOT, 'dist', 'cairn.mjs')) ? join(ROOT, 'dist', 'cairn.mjs') : undefined);
   const launcher = join(ROOT, 'bin', 'cairn.js');
   const [cairnCmd, cairnArgv] = opts.launcher ? [launcher, []] : [process.execPath, bundle !== undefined ? [bundle] : ['--import', 'tsx', join(ROOT, 'client', 'main.ts')]];
-  const dir = opts.repo === undefined ? mkdtempSync(join(tmpdir(), 'cairn-bench-check-')) : undefined;
+  const cached = opts.repo === undefined && opts.repoCache !== undefined;
+  const dir = opts.repo !== undefined ? undefined : (opts.repoCache ?? mkdtempSync(join(tmpdir(), 'cairn-bench-check-')));
   try {
-    const repo = opts.repo ?? buildRepo(dir!, opts.mib ?? 300, env, log);
+    const repo = opts.repo ?? (cached && existsSync(join(dir!, 'repo', 'config')) ? join(dir!, 'repo') : buildRepo(dir!, opts.mib ?? 300, env, log));
     const storedMiB = Number(execFileSync('du', ['-sm', repo], { encoding: 'utf8' }).split('\t')[0]);
     log(`checking ${repo} (${storedMiB} MiB stored) with ${opts.launcher ? launcher : (bundle ?? 'the sources through tsx')}`);
     const result: CheckBenchResult = { storedMiB, restic: [], cairn: [], ratios: [], load: [loadavg()[0]!, 0] };
@@ -68,7 +73,7 @@ export async function runCheckBench(opts: CheckBenchOptions = {}): Promise<Check
     result.load[1] = loadavg()[0]!;
     return result;
   } finally {
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    if (dir !== undefined && !cached) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -76,6 +81,9 @@ export async function runCheckBench(opts: CheckBenchOptions = {}): Promise<Check
 function buildRepo(dir: string, mib: number, env: Record<string, string>, log: (line: string) => void): string {
   const repo = join(dir, 'repo');
   const src = join(dir, 'src');
+  rmSync(repo, { recursive: true, force: true });
+  rmSync(src, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   const restic = (args: string[]): string => execFileSync('restic', ['-r', repo, '--no-cache', ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   log(`building a ${mib} MiB repository with restic in ${dir}`);
   restic(['init', '-q']);
@@ -87,6 +95,7 @@ function buildRepo(dir: string, mib: number, env: Record<string, string>, log: (
   for (let i = 0; lines.length < (mib << 20) * 0.1 * 6 / 40; i++) lines.push(`line ${i} ${randomBytes(8).toString('hex')}`);
   writeFileSync(join(src, 'text'), lines.join('\n'));
   restic(['backup', '-q', src]);
+  rmSync(src, { recursive: true, force: true });
   return repo;
 }
 
@@ -105,11 +114,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const repeats = option('--repeats');
   const bundle = option('--bundle');
   const repo = option('--repo');
+  const repoCache = option('--repo-cache');
   const r = await runCheckBench({
     ...(mib ? { mib: Number(mib) } : {}),
     ...(repeats ? { repeats: Number(repeats) } : {}),
     ...(bundle ? { bundle } : {}),
     ...(repo ? { repo } : {}),
+    ...(repoCache ? { repoCache } : {}),
     launcher: process.argv.includes('--launcher'),
   });
   const row = (name: string, ms: Measurement[]): string => {

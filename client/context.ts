@@ -93,18 +93,29 @@ export interface OpenedRepository extends CommandContext {
   readonly lock?: RepositoryLock;
 }
 
-/**
- * withRepository opens the repository (and locks it as asked), runs `work`, then always cleans up. With
- * `readsIndex`, the index files are read while the lock is being taken (work will load the index). Only
- * the read-only commands (check, restore) ask for it: see the note in index-prefetch.ts.
- */
-export async function withRepository<T>(ctx: CommandContext, lock: LockMode, work: (r: OpenedRepository) => Promise<T>, opts: { readsIndex?: boolean } = {}): Promise<T> {
+export type RepositoryOptions = {
+  /**
+   * Read the index files while the lock is being taken (work will load the index). Only the read-only
+   * commands ask for it: see the note in index-prefetch.ts.
+   */
+  readonly readsIndex?: boolean;
+  /**
+   * Work to begin once the repository is open, while the lock is being taken (check's startBeforeLock). It
+   * returns a function that stops that work; it is called when the command ends, however it ends.
+   */
+  readonly beforeLock?: (repo: Repository) => () => Promise<void>;
+};
+
+/** withRepository opens the repository (and locks it as asked), runs `work`, then always cleans up. */
+export async function withRepository<T>(ctx: CommandContext, lock: LockMode, work: (r: OpenedRepository) => Promise<T>, opts: RepositoryOptions = {}): Promise<T> {
   const backend = await openStorage(repositoryUrl(ctx.globals), ctx.printer);
   let held: RepositoryLock | undefined;
+  let stopEarlyWork: (() => Promise<void>) | undefined;
   try {
     const password = await resolvePassword(ctx.globals, (m) => ctx.printer.warn(m));
     const repo = await Repository.open(backend, password, ctx.globals.keyHint ? { keyHint: ctx.globals.keyHint } : {});
     const prefetched = opts.readsIndex ? repo.prefetchIndex() : undefined;
+    stopEarlyWork = opts.beforeLock?.(repo);
     if (lock === 'lease') {
       // The lease is the maintainer's only guard against a second maintainer: --no-lock does not apply.
       held = (await acquireLease(repo, ctx.identity)).lock;
@@ -116,6 +127,7 @@ export async function withRepository<T>(ctx: CommandContext, lock: LockMode, wor
     held?.startRefresh((err) => ctx.printer.warn(`could not refresh the lock: ${(err as Error).message}`), lockTestTiming().refreshMs);
     return await work({ ...ctx, repo, ...(held ? { lock: held } : {}) });
   } finally {
+    await stopEarlyWork?.();
     if (held) await held.release().catch((err: unknown) => ctx.printer.warn(`could not remove the lock: ${(err as Error).message}`));
     await backend.close();
   }

@@ -21,12 +21,13 @@ export function registerCheck(program: Command): void {
       // restic 0.14's check locks exclusively; cairn's check only reads, so a shared lock is enough and
       // backups go on meanwhile. The job lists snapshots, index and packs in an order that stays correct
       // while they do (see shared/maintenance/check/job.ts); prune's exclusive or lease lock still excludes it.
+      // Plan and work run here, in one process: the packs are read while the trees are walked, and the
+      // index is loaded and the first packs verified while the lock is being taken (see startBeforeLock).
+      const job = createCheckJob({ random: Math.random, readAheadInPlan: true });
       const result = await withRepository(ctx, 'shared', async ({ repo, printer, identity }) => {
-        // Plan and work run here, in one process: the packs are read while the trees are walked.
-        const job = createCheckJob({ random: Math.random, readAheadInPlan: true });
         const { outcome } = await runJobLocally(job, { repo, reporter: printer, now: new Date(), identity }, options, 2);
         return outcome;
-      }, { readsIndex: true });
+      }, { beforeLock: (repo) => job.startBeforeLock(repo, options) });
       printResult(ctx.printer, result);
       if (result.errors.length > 0) throw new CairnError('CHECK_FAILED', 'repository contains errors');
     });

@@ -6,6 +6,7 @@
 // files and snapshots meanwhile; the order of listing below makes that safe (see plan).
 import { availableParallelism } from 'node:os';
 import type { Id } from '../../core/index.js';
+import { expectedPackSize } from '../../format/index.js';
 import type { Repository } from '../../repository/index.js';
 import type { Job, JobContext } from '../job.js';
 import { loadCheckedIndex, type CheckedIndex } from './load-index.js';
@@ -17,7 +18,7 @@ import { readPack, type PackReading } from './read-pack.js';
 import { PackReadAhead } from './read-ahead.js';
 import { batchPacks, selectPacks } from './select-packs.js';
 import { checkStructure, type StructureResult } from './structure.js';
-import type { CheckItem, CheckItemResult, CheckOptions, CheckPlan, CheckResult, Finding } from './types.js';
+import type { CheckItem, CheckItemResult, CheckOptions, CheckPlan, CheckResult, Finding, PackToRead } from './types.js';
 
 /**
  * Packs of one item in progress at once (reading, waiting for a worker, being verified); the byte budget,
@@ -36,7 +37,28 @@ const MAX_VERIFY_THREADS = 8;
 /** The default worker count: one fewer than the CPUs, as the calling thread verifies too (see pack-verifier.ts). */
 const DEFAULT_VERIFY_THREADS = Math.min(availableParallelism() - 1, MAX_VERIFY_THREADS);
 
-export type CheckJob = Job<CheckOptions, CheckPlan, CheckItem, CheckItemResult, CheckResult>;
+export type CheckJob = Job<CheckOptions, CheckPlan, CheckItem, CheckItemResult, CheckResult> & {
+  /**
+   * startBeforeLock begins, while the caller takes its lock, the work that only reads immutable files: it
+   * loads the index and (with readAheadInPlan, for --read-data and a n/t subset) starts reading and
+   * verifying the packs that index lists. Taking a lock costs a deliberate 200 ms pause (the re-check
+   * restic also makes); this puts it to use. Nothing read early is trusted on its own: plan lists index/
+   * under the lock and keeps the early index, and the packs verified against it, only when it names exactly
+   * the same files (index files are immutable and named by their hash, so the same names mean the same
+   * contents); otherwise it starts over. Returns a function that stops what is still running, for a
+   * caller whose lock or command failed (harmless after finalize).
+   */
+  startBeforeLock(repo: Repository, options: CheckOptions): () => Promise<void>;
+};
+
+/** What startBeforeLock began for one Repository. */
+type EarlyStart = {
+  /** The index as listed before the lock; undefined when loading it failed (plan then loads it again). */
+  readonly index: Promise<CheckedIndex | undefined>;
+  /** The reads of the packs that index lists, when the options allow choosing them this early. */
+  readonly reads: Promise<PackReadAhead | undefined>;
+  stopped: boolean;
+};
 
 export type CheckJobDependencies = {
   /** Random numbers in [0, 1) for `--read-data-subset x%|size` (Math.random in the runners, seeded in tests). */
@@ -81,8 +103,51 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
   };
 
   const readAheads = new WeakMap<Repository, PackReadAhead>();
+  const earlyStarts = new WeakMap<Repository, EarlyStart>();
+
+  /**
+   * loadIndexUnderLock returns the index for plan: the one read before the lock when index/ still lists the
+   * same files, else a fresh load (and the early pack reads, made against the old index, are dropped).
+   */
+  const loadIndexUnderLock = async (repo: Repository): Promise<{ checked: CheckedIndex; early?: PackReadAhead }> => {
+    const early = earlyStarts.get(repo);
+    if (early === undefined) return { checked: await loadCheckedIndex(repo) };
+    const [ids, earlyIndex] = await Promise.all([repo.listIds('index'), early.index]);
+    const reads = await early.reads;
+    if (earlyIndex !== undefined && sameIds(ids, earlyIndex.fileIds)) return { checked: earlyIndex, ...(reads ? { early: reads } : {}) };
+    reads?.stop();
+    return { checked: await loadCheckedIndex(repo, ids) };
+  };
+
   return {
     name: 'check',
+
+    startBeforeLock(repo: Repository, options: CheckOptions) {
+      const index = loadCheckedIndex(repo).catch(() => undefined);
+      // Random subsets are drawn from the packs present under the lock; only a full read or a n/t group,
+      // which depend on the pack IDs alone, can be chosen before it.
+      const chosenByIds = options.readData || options.readDataSubset?.kind === 'group';
+      const early: EarlyStart = {
+        index,
+        stopped: false,
+        reads: !(deps.readAheadInPlan && chosenByIds)
+          ? Promise.resolve(undefined)
+          : index.then((checked) => {
+              if (checked === undefined || early.stopped) return undefined;
+              const toRead = selectPacks(indexedPacks(checked), options, deps.random);
+              if (toRead.length === 0) return undefined;
+              const reading = readingOf(repo);
+              reading.verifier.start();
+              return new PackReadAhead(repo, toRead, (id) => packBlobsForRead(checked, id), reading, PARALLEL_PACKS);
+            }),
+      };
+      earlyStarts.set(repo, early);
+      return async () => {
+        early.stopped = true;
+        (await early.reads)?.stop();
+        await readings.get(repo)?.verifier.close();
+      };
+    },
 
     async plan(ctx: JobContext, options: CheckOptions) {
       const { repo, reporter } = ctx;
@@ -95,7 +160,9 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
       reporter.log('debug', 'listing snapshots');
       const snapshotIds = await repo.listIds('snapshots');
       reporter.log('debug', 'loading index files');
-      const checked = await indexOf(repo);
+      const loaded = loadIndexUnderLock(repo);
+      indexes.set(repo, loaded.then((l) => l.checked));
+      const { checked, early } = await loaded;
       reporter.log('debug', 'checking packs');
       const listing = new Map<Id, number>();
       for await (const f of repo.backend.list('data')) listing.set(f.name, f.size);
@@ -104,7 +171,11 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
       const packs = checkPackStructure(checked, listing);
       const toRead = selectPacks(packs.present, options, deps.random);
       if (deps.readAheadInPlan && toRead.length > 0) {
-        readAheads.set(repo, new PackReadAhead(repo, toRead, (id) => packBlobsForRead(checked, id), readingOf(repo), PARALLEL_PACKS));
+        // The early reads took the same packs in the same order (selectPacks keeps the index's order for a
+        // full read and a group); a pack they do not cover (a marked one) is read by its work item.
+        readAheads.set(repo, early ?? new PackReadAhead(repo, toRead, (id) => packBlobsForRead(checked, id), readingOf(repo), PARALLEL_PACKS));
+      } else {
+        early?.stop();
       }
       reporter.log('debug', 'checking snapshots, trees and blobs');
       const structure = await checkStructure(repo, checked.index, snapshotIds, { packs: packs.badPacks, blobs: packs.badBlobs });
@@ -166,6 +237,22 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
       return { errors: [...plan.errors, ...readErrors], hints: plan.hints, stats };
     },
   };
+}
+
+/** The indexed packs with the sizes their entries imply: what the early reads choose from. */
+function indexedPacks(checked: CheckedIndex): PackToRead[] {
+  const packs: PackToRead[] = [];
+  for (const id of checked.index.packIds()) {
+    const blobs = checked.index.packBlobs(id).map((b) => ({ ...b, uncompressedLength: b.uncompressed_length ?? 0 }));
+    packs.push({ id, size: expectedPackSize(blobs) });
+  }
+  return packs;
+}
+
+function sameIds(a: readonly Id[], b: readonly Id[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((id) => set.has(id));
 }
 
 /** Fills `snapshots` of pack and index-entry findings from the trees the structure walk saw using them. */

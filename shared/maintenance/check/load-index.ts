@@ -10,6 +10,8 @@ import type { Finding } from './types.js';
 
 export type CheckedIndex = {
   readonly index: MasterIndex;
+  /** The index files read (all of them: a damaged one is read too, and becomes an error). */
+  readonly fileIds: readonly Id[];
   readonly files: number;
   /** How many index files list each pack (only packs listed more than once). */
   readonly listedTwice: Map<Id, number>;
@@ -27,12 +29,13 @@ export type CheckedIndex = {
 const PARALLEL_FILES = 8;
 
 /**
- * loadCheckedIndex reads every index file. A file that cannot be read, decrypted or decoded becomes an
- * `index-unreadable` error (its packs are then simply not indexed, which the pack checks report); storage
- * failures other than a vanished file still throw, since they say nothing about the repository.
+ * loadCheckedIndex reads every index file (those in `ids`, else those listed now). A file that cannot be
+ * read, decrypted or decoded becomes an `index-unreadable` error (its packs are then simply not indexed,
+ * which the pack checks report); storage failures other than a vanished file still throw, since they say
+ * nothing about the repository.
  */
-export async function loadCheckedIndex(repo: Repository): Promise<CheckedIndex> {
-  const ids = await repo.listIds('index');
+export async function loadCheckedIndex(repo: Repository, listed?: readonly Id[]): Promise<CheckedIndex> {
+  const ids = listed ?? (await repo.listIds('index'));
   const index = new MasterIndex();
   const seen = new Map<Id, number>();
   const marked = new Set<Id>();
@@ -67,7 +70,7 @@ export async function loadCheckedIndex(repo: Repository): Promise<CheckedIndex> 
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_FILES, ids.length) }, worker));
   const listedTwice = new Map([...seen].filter(([, n]) => n > 1));
-  return { index, files: ids.length, listedTwice, marked, markedIndex, markTimes, errors, hints };
+  return { index, fileIds: ids, files: ids.length, listedTwice, marked, markedIndex, markTimes, errors, hints };
 }
 
 /** The first byte that is not JSON whitespace. */

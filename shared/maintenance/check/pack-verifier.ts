@@ -60,9 +60,13 @@ export class PackVerifier {
     });
   }
 
-  /** close stops the worker threads, if any (a later verify starts them again). */
+  /**
+   * close stops the worker threads, if any, and rejects the packs still waiting for a verifier (none when
+   * called after the last verification; some when a command gives up early). A later verify starts again.
+   */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
+    for (const p of this.queue.splice(0)) p.reject(new Error('pack verification was stopped'));
     const pool = this.pool;
     this.pool = undefined;
     await pool?.close();

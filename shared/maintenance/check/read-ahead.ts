@@ -12,12 +12,13 @@ import type { PackToRead } from './types.js';
 export class PackReadAhead {
   private readonly reads = new Map<Id, Promise<PackReadResult>>();
   private readonly claimed = new Set<Id>();
+  private stopped = false;
 
   /** Starts reading `packs` in order, `parallel` at a time. */
   constructor(repo: Repository, packs: readonly PackToRead[], blobsOf: (pack: Id) => readonly IndexBlob[], reading: PackReading, parallel: number) {
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < packs.length) {
+      while (!this.stopped && next < packs.length) {
         const pack = packs[next++]!;
         if (this.claimed.has(pack.id)) continue;
         this.claimed.add(pack.id);
@@ -28,6 +29,11 @@ export class PackReadAhead {
       }
     };
     for (let i = 0; i < parallel; i++) void worker();
+  }
+
+  /** stop starts no further reads (those begun finish, and can still be taken). */
+  stop(): void {
+    this.stopped = true;
   }
 
   /**
