@@ -22,6 +22,12 @@ export interface ZstdEngine {
    * more than that, whatever sizes the frame headers claim.
    */
   decompress(data: Uint8Array, maxSize: number): Buffer;
+  /**
+   * decompress with `dst.length` as the limit, writing into `dst` where the engine can, so that a caller that
+   * only hashes the output need not allocate per call. Returns the output: a view of `dst`'s start, or, from
+   * an engine with no output-buffer form (node:zlib), a buffer of its own. Callers use what it returns.
+   */
+  decompressInto(dst: Uint8Array, data: Uint8Array): Buffer;
 }
 
 let engine: ZstdEngine | undefined;

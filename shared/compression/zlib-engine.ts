@@ -18,6 +18,9 @@ export function createZlibEngine(z: ZlibZstd): ZstdEngine {
       params: { [c.ZSTD_c_compressionLevel]: level, [c.ZSTD_c_checksumFlag]: 0, [c.ZSTD_c_contentSizeFlag]: 1 },
       pledgedSrcSize: data.length,
     });
+  const decompress = (data: Uint8Array, maxSize: number): Buffer =>
+    // maxOutputLength makes zlib stop with a RangeError instead of growing past the cap.
+    z.zstdDecompressSync(data, { maxOutputLength: Math.max(maxSize, 1) });
   return {
     name: 'node:zlib',
     compress,
@@ -28,9 +31,12 @@ export function createZlibEngine(z: ZlibZstd): ZstdEngine {
       dst.set(frame);
       return frame.length;
     },
-    decompress(data, maxSize) {
-      // maxOutputLength makes zlib stop with a RangeError instead of growing past the cap.
-      return z.zstdDecompressSync(data, { maxOutputLength: Math.max(maxSize, 1) });
+    decompress,
+    decompressInto(dst, data) {
+      // node:zlib cannot write into a given buffer; its own output is returned rather than copied into dst.
+      const out = decompress(data, dst.length);
+      if (out.length > dst.length) throw new Error(`decompressed data exceeds ${dst.length} bytes`);
+      return out;
     },
   };
 }

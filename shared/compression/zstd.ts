@@ -50,10 +50,41 @@ export function zstdCompressInto(dst: Uint8Array, data: Uint8Array, level = ZSTD
  */
 export function zstdDecompress(data: Uint8Array, expectedSize?: number, maxSize = ZSTD_DEFAULT_MAX_SIZE): Buffer {
   const cap = expectedSize ?? maxSize;
-  if (!Number.isSafeInteger(cap) || cap < 0) throw new UsageError(`zstd output size limit ${cap} is not a non-negative integer`);
+  checkLimit(cap);
+  return checked(() => zstdEngine().decompress(data, cap), expectedSize);
+}
+
+/** Scratch for zstdDecompressReusing: restic's chunks are at most 8 MiB, so one buffer serves them all. */
+const SCRATCH_SIZE = 8 * 1024 * 1024;
+/** Larger outputs (big tree blobs) get buffers of their own, which this thread does not keep. */
+const SCRATCH_LIMIT = 2 * SCRATCH_SIZE;
+let scratch = Buffer.alloc(0);
+
+/**
+ * zstdDecompressReusing is zstdDecompress(data, expectedSize) — same checks, same errors — into this thread's
+ * one scratch buffer: the output is valid only until the next call. For code that hashes each plaintext and
+ * drops it (check, prune's repack verification): a fresh buffer per blob is above malloc's mmap threshold,
+ * so every blob's output was a fresh mapping and its page faults (measured on check --read-data of 327 MiB:
+ * 1.48 → 1.39 s CPU).
+ */
+export function zstdDecompressReusing(data: Uint8Array, expectedSize: number): Buffer {
+  checkLimit(expectedSize);
+  if (expectedSize > SCRATCH_LIMIT) return zstdDecompress(data, expectedSize);
+  if (scratch.length < expectedSize) scratch = Buffer.allocUnsafe(Math.max(expectedSize, SCRATCH_SIZE));
+  // Exactly expectedSize long, so that the engine's limit is the one zstdDecompress gives it.
+  const dst = scratch.subarray(0, expectedSize);
+  return checked(() => zstdEngine().decompressInto(dst, data), expectedSize);
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new UsageError(`zstd output size limit ${limit} is not a non-negative integer`);
+}
+
+/** Runs an engine's decoding, turning its failures and a size other than `expectedSize` into CorruptDataError. */
+function checked(decode: () => Buffer, expectedSize: number | undefined): Buffer {
   let out: Buffer;
   try {
-    out = zstdEngine().decompress(data, cap);
+    out = decode();
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new CorruptDataError(`zstd decompression failed: ${detail}`, { cause: err });

@@ -4,8 +4,8 @@
 // as a fallback: a snapshot written by a backup that deduplicated against a since-marked pack stays
 // readable until the next prune recovers that pack.
 import { CorruptDataError, hashId, type BlobType, type Id } from '../core/index.js';
-import { open, type MasterKey } from '../crypto/index.js';
-import { zstdDecompress } from '../compression/index.js';
+import { open, openReusing, type MasterKey } from '../crypto/index.js';
+import { zstdDecompress, zstdDecompressReusing } from '../compression/index.js';
 import type { MasterIndex, BlobLocation } from './master-index.js';
 import type { Repository } from './repository.js';
 
@@ -19,17 +19,23 @@ export function decodeBlob(repo: Repository, loc: Pick<BlobLocation, 'uncompress
 
 /**
  * decodeBlobWithKey is decodeBlob given only the master key (a worker thread has no Repository). With
- * `openSealed` = openReusing the plaintext may be a view of a reused buffer: use it before the next call.
+ * `reuse` the plaintext is a view of this thread's scratch buffers (openReusing, zstdDecompressReusing):
+ * for callers that hash or re-encode it at once, as it is valid only until the next such call.
  */
 export function decodeBlobWithKey(
   key: MasterKey,
   loc: Pick<BlobLocation, 'uncompressedLength'>,
   id: Id,
   stored: Uint8Array,
-  openSealed: (key: MasterKey, sealed: Uint8Array) => Buffer = open,
+  reuse = false,
 ): Buffer {
-  const sealedPlain = openSealed(key, stored);
-  const plain = loc.uncompressedLength > 0 ? zstdDecompress(sealedPlain, loc.uncompressedLength, MAX_BLOB_PLAINTEXT) : sealedPlain;
+  const sealedPlain = reuse ? openReusing(key, stored) : open(key, stored);
+  const plain =
+    loc.uncompressedLength <= 0
+      ? sealedPlain
+      : reuse
+        ? zstdDecompressReusing(sealedPlain, loc.uncompressedLength)
+        : zstdDecompress(sealedPlain, loc.uncompressedLength, MAX_BLOB_PLAINTEXT);
   if (hashId(plain) !== id) throw new CorruptDataError(`blob ${id.slice(0, 8)} does not match its ID (hash mismatch)`);
   return plain;
 }

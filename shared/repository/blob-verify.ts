@@ -12,7 +12,8 @@ export function verifySpanBlobs(key: MasterKey, version: 1 | 2, span: Uint8Array
   return blobs.map((b) => {
     try {
       const stored = span.subarray(b.offset, b.offset + b.length);
-      const plain = decodeBlobWithKey(key, b, b.id, stored);
+      // Into reused buffers: the plaintext is hashed, and re-encoded (copied) before the next blob.
+      const plain = decodeBlobWithKey(key, b, b.id, stored, true);
       if (version === 1 || b.uncompressedLength > 0) return null;
       const encoded = encodeBlob(key, version, b.type, b.id, plain);
       return { stored: encoded.stored, uncompressedLength: encoded.uncompressedLength };

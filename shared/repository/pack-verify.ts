@@ -5,7 +5,7 @@
 // runs the same on the calling thread or in a worker (pack-verify-worker.ts). A damaged pack never throws:
 // each problem is reported, and only a bug (an error that is not CorruptDataError) escapes.
 import { CorruptDataError, hashId, type BlobType, type Id } from '../core/index.js';
-import { open, openReusing, type MasterKey } from '../crypto/index.js';
+import { open, type MasterKey } from '../crypto/index.js';
 import { decodeBlobWithKey } from './blob-reader.js';
 import {
   decodePackHeader, HEADER_LENGTH_SIZE, packHeaderEntrySize, SEAL_OVERHEAD, type IndexBlob, type PackBlob,
@@ -65,8 +65,8 @@ export function* verifyPackSteps(key: MasterKey, packId: Id, bytes: Uint8Array, 
       continue;
     }
     try {
-      // Into a reused buffer: each plaintext is only hashed.
-      decodeBlobWithKey(key, { uncompressedLength: b.uncompressed_length ?? 0 }, b.id, bytes.subarray(b.offset, b.offset + b.length), openReusing);
+      // Into reused buffers: each plaintext is only hashed.
+      decodeBlobWithKey(key, { uncompressedLength: b.uncompressed_length ?? 0 }, b.id, bytes.subarray(b.offset, b.offset + b.length), true);
       blobs++;
     } catch (err) {
       if (!(err instanceof CorruptDataError)) throw err;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { CorruptDataError } from '../../../shared/core/errors.js';
 import { loadNapiEngine, zlibZstd } from '../../../shared/compression/engine.js';
 import { createZlibEngine } from '../../../shared/compression/zlib-engine.js';
-import { zstdCompress, zstdDecompress } from '../../../shared/compression/zstd.js';
+import { zstdCompress, zstdDecompress, zstdDecompressReusing } from '../../../shared/compression/zstd.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cairn-zstd-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -121,4 +121,94 @@ describe('zstd engines agree', () => {
     assert.deepEqual(zlib.decompress(napi.compress(data, 3), data.length), data);
     assert.throws(() => zlib.decompress(napi.compress(data, 3), 1000));
   });
+});
+
+/** What a call returns (as hex) or the error it throws (class and message), to compare two paths. */
+function outcome(f: () => Buffer): string {
+  try {
+    return `ok ${f().toString('hex')}`;
+  } catch (err) {
+    return `${(err as Error).name}: ${(err as Error).message}`;
+  }
+}
+
+describe('zstdDecompressReusing (check decodes into a reused buffer)', () => {
+  const data = sampleData(200_000);
+  const frame = zstdCompress(data);
+  const streamed = zstdCli(['-c'], data); // no content size: the streaming path
+
+  test('returns what zstdDecompress returns, and fails where it fails, with the same error', () => {
+    const bomb = zstdCli(['-c', '-1'], Buffer.alloc(20 << 20));
+    const cases: [string, Buffer, number][] = [
+      ['a frame', frame, data.length],
+      ['an empty frame', zstdCompress(Buffer.alloc(0)), 0],
+      ['a streamed frame', streamed, data.length],
+      ['two frames', Buffer.concat([frame, streamed]), 2 * data.length],
+      ['a 9 MiB frame (the scratch grows)', zstdCompress(Buffer.alloc(9 << 20, 1)), 9 << 20],
+      ['a 20 MiB frame (beyond the scratch)', zstdCompress(Buffer.alloc(20 << 20, 2)), 20 << 20],
+      ['expected one byte less', frame, data.length - 1],
+      ['expected one byte more', frame, data.length + 1],
+      ['streamed, expected one byte less', streamed, data.length - 1],
+      ['streamed, expected one byte more', streamed, data.length + 1],
+      ['a bomb', bomb, 1 << 20],
+      ['garbage', Buffer.from('definitely not zstd'), 100],
+      ['empty input', Buffer.alloc(0), 100],
+      ['a truncated frame', frame.subarray(0, frame.length - 10), data.length],
+      ['a truncated streamed frame', streamed.subarray(0, streamed.length - 10), data.length],
+      ['a frame with trailing garbage', Buffer.concat([frame, Buffer.from('xyz')]), data.length],
+    ];
+    let failures = 0;
+    for (const [what, input, expected] of cases) {
+      const old = outcome(() => zstdDecompress(input, expected));
+      if (!old.startsWith('ok')) failures++;
+      assert.equal(outcome(() => zstdDecompressReusing(input, expected)), old, what);
+    }
+    assert.equal(failures, 10, 'the damaged cases do fail');
+  });
+
+  test('each output is only that call\'s: a shorter or failing call after a longer one shows nothing of it', () => {
+    const big = zstdDecompressReusing(zstdCompress(Buffer.alloc(1 << 20, 0xaa)), 1 << 20);
+    assert.equal(big.length, 1 << 20);
+    const small = zstdDecompressReusing(frame, data.length);
+    assert.deepEqual(small, data);
+    assert.equal(big[0], data[0], 'the same scratch: the earlier output is overwritten (callers must be done with it)');
+    // A frame that states and holds half of what the caller expects must fail, not be topped up with old bytes.
+    const half = zstdCompress(data.subarray(0, data.length / 2));
+    assert.throws(() => zstdDecompressReusing(half, data.length), isCorrupt(/decompressed to 100000 bytes, expected 200000/));
+    assert.throws(() => zstdDecompressReusing(zstdCli(['-c'], data.subarray(0, 1000)), data.length), isCorrupt(/decompressed to 1000 bytes/));
+  });
+
+  test('outputs beyond the scratch size get their own buffer, which a later call does not overwrite', () => {
+    const large = Buffer.alloc(17 << 20, 3);
+    const out = zstdDecompressReusing(zstdCompress(large), large.length);
+    zstdDecompressReusing(zstdCompress(Buffer.alloc(16 << 20, 4)), 16 << 20);
+    assert.ok(out.equals(large));
+  });
+
+  test('an invalid expected size is a usage error, as in zstdDecompress', () => {
+    assert.throws(() => zstdDecompressReusing(frame, -1), /not a non-negative integer/);
+    assert.throws(() => zstdDecompressReusing(frame, 1.5), /not a non-negative integer/);
+  });
+});
+
+describe('ZstdEngine.decompressInto', () => {
+  const data = sampleData(100_000);
+  const z = zlibZstd();
+  const engines = [['zstd-napi', loadNapiEngine()] as const, ...(z ? [['node:zlib', createZlibEngine(z)] as const] : [])];
+  for (const [name, engine] of engines) {
+    test(`${name}: decodes into dst when it fits, throws when the output would not`, () => {
+      const frame = engine.compress(data, 3);
+      const streamed = zstdCli(['-c'], data);
+      for (const input of [frame, streamed, Buffer.concat([streamed, zstdCli(['-c'], Buffer.alloc(0))])]) {
+        const dst = Buffer.alloc(data.length + 10, 0xee);
+        const out = engine.decompressInto(dst.subarray(0, data.length), input);
+        assert.ok(out.equals(data));
+        if (name === 'zstd-napi') {
+          assert.equal(out.buffer, dst.buffer, 'written in place');
+          assert.ok(dst.subarray(data.length).every((b) => b === 0xee), 'nothing past the limit');
+        }
+        assert.throws(() => engine.decompressInto(Buffer.alloc(data.length - 1), input), /claims 100000 bytes|exceeds 99999 bytes|Cannot create a Buffer larger|[Mm]emory limit|output/);
+      }
+    });
+  }
 });

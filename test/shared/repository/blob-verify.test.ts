@@ -62,3 +62,24 @@ test('in worker threads: the same verdicts, and the span handed back intact', as
   }
   await assert.rejects(pool.verify(Buffer.alloc(1), []), /closed/);
 });
+
+test('blobs decoded into reused buffers: each re-encoded blob holds its own plaintext, not a later one\'s', () => {
+  // Uncompressed blobs of falling sizes, then a compressed one: each plaintext sits in the same scratch.
+  const plains = [randomBytes(300_000), randomBytes(200_000), randomBytes(100_000)];
+  const compressed = randomBytes(400_000);
+  const parts = [...plains.map((p) => seal(key, p)), encodeBlob(key, 2, 'data', hashId(compressed), compressed).stored];
+  const blobs: SpanBlob[] = [];
+  let offset = 0;
+  parts.forEach((p, i) => {
+    const plain = plains[i] ?? compressed;
+    blobs.push({ type: 'data', id: hashId(plain), offset, length: p.length, uncompressedLength: i < plains.length ? 0 : compressed.length });
+    offset += p.length;
+  });
+  const verdicts = verifySpanBlobs(key, 2, Buffer.concat(parts), blobs);
+  plains.forEach((plain, i) => {
+    const v = verdicts[i] ?? null;
+    assert.ok(v !== null && 'stored' in v, `blob ${i} is re-encoded`);
+    assert.deepEqual(decodeBlobWithKey(key, v, blobs[i]!.id, v.stored), plain);
+  });
+  assert.equal(verdicts[3], null);
+});
