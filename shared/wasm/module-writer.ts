@@ -1,13 +1,15 @@
-// A minimal WebAssembly binary writer: value types, LEB128 immediates, the integer instructions our kernels
-// use, and one builder for a module with one memory and one exported function. It exists so that the few hot
-// loops worth a native 64-bit integer path (the chunker's Rabin scan, Poly1305's block loop) are written as
-// lists of named instructions in TypeScript and encoded at run time: reviewable in source form, with no
-// toolchain to install and no opaque .wasm blob in the repository. Instruction names follow the text format.
+// A minimal WebAssembly binary writer: value types, LEB128 immediates, the integer and SIMD instructions our
+// kernels use, and one builder for a module with one memory and a few exported functions. It exists so that
+// the few hot loops worth a native 64-bit integer or vector path (the chunker's Rabin scan, Poly1305's block
+// loops) are written as lists of named instructions in TypeScript and encoded at run time: reviewable in
+// source form, with no toolchain to install and no opaque .wasm blob in the repository. Instruction names
+// follow the text format.
 
-/** A WebAssembly value type; only the integer types, which are all the kernels need. */
-export type ValueType = typeof I32 | typeof I64;
+/** A WebAssembly value type: the integer types and the 128-bit SIMD vector, all the kernels need. */
+export type ValueType = typeof I32 | typeof I64 | typeof V128;
 export const I32 = 0x7f;
 export const I64 = 0x7e;
+export const V128 = 0x7b;
 
 /** Unsigned LEB128, for sizes, counts, indices and offsets: n must be a non-negative safe integer. */
 function uleb(n: number): number[] {
@@ -41,6 +43,17 @@ const memory = (opcode: number, naturalAlign: number) => (offset: number, alignL
   ...uleb(alignLog2),
   ...uleb(offset),
 ];
+
+/** A SIMD instruction: the prefix byte 0xfd, then its opcode in LEB128 (two bytes from 0x80 on). */
+const simd = (opcode: number): number[] => [0xfd, ...uleb(opcode)];
+
+/** Exactly `count` immediate bytes, each 0..limit-1: a v128 constant's bytes or a shuffle's lane indices. */
+function immediateBytes(bytes: readonly number[], count: number, limit: number): number[] {
+  if (bytes.length !== count || bytes.some((b) => !Number.isInteger(b) || b < 0 || b >= limit)) {
+    throw new RangeError(`expected ${count} immediate bytes below ${limit}, got [${bytes.join(', ')}]`);
+  }
+  return [...bytes];
+}
 
 /**
  * The instructions, in opcode order: those without immediates are their bytes, the others functions of
@@ -79,11 +92,31 @@ export const op = {
   i64Shl: [0x86],
   i64ShrU: [0x88],
   i32WrapI64: [0xa7],
+  i64ExtendI32S: [0xac],
   i64ExtendI32U: [0xad],
+
+  // SIMD (0xfd prefix). Lane-wise unless said otherwise; i32x4 lane 0 is the lowest-addressed 4 bytes.
+  v128Load: (offset: number, alignLog2 = 4) => [...simd(0x00), ...uleb(alignLog2), ...uleb(offset)],
+  /** A constant from its 16 bytes in memory order. */
+  v128Const: (bytes: readonly number[]) => [...simd(0x0c), ...immediateBytes(bytes, 16, 256)],
+  /** Byte i of the result is byte lanes[i] of a‖b (0..15 from a, 16..31 from b). */
+  i8x16Shuffle: (lanes: readonly number[]) => [...simd(0x0d), ...immediateBytes(lanes, 16, 32)],
+  i32x4Splat: simd(0x11),
+  i32x4ExtractLane: (lane: number) => [...simd(0x1b), ...immediateBytes([lane], 1, 4)],
+  i32x4ReplaceLane: (lane: number) => [...simd(0x1c), ...immediateBytes([lane], 1, 4)],
+  v128And: simd(0x4e),
+  v128Or: simd(0x50),
+  i16x8Add: simd(0x8e),
+  i32x4Shl: simd(0xab),
+  i32x4ShrS: simd(0xac),
+  i32x4ShrU: simd(0xad),
+  i32x4Add: simd(0xae),
+  /** Multiplies the signed i16 lanes pairwise and adds neighbours: lane k = a[2k]·b[2k] + a[2k+1]·b[2k+1], as i32. */
+  i32x4DotI16x8S: simd(0xba),
 } as const;
 
-/** What encodeOneFunctionModule needs: the function's export name, signature, locals and body, and memory size. */
-export interface OneFunctionModule {
+/** One exported function: its export name, signature, locals and body. */
+export interface ModuleFunction {
   readonly exportName: string;
   readonly params: readonly ValueType[];
   /** @default [] (the function returns nothing) */
@@ -92,7 +125,18 @@ export interface OneFunctionModule {
   readonly locals: ReadonlyArray<readonly [number, ValueType]>;
   /** The instructions, without the function's final `end`. */
   readonly body: readonly number[];
+}
+
+/** What encodeModule needs: the functions, and the memory they share. */
+export interface ModuleDefinition {
+  /** Numbered from 0 in this order, each exported under its own name. */
+  readonly functions: readonly ModuleFunction[];
   /** Initial size of the module's memory in 64 KiB pages; it has no maximum, so it can grow. */
+  readonly memoryPages: number;
+}
+
+/** What encodeOneFunctionModule needs: one function and the memory size. */
+export interface OneFunctionModule extends ModuleFunction {
   readonly memoryPages: number;
 }
 
@@ -110,19 +154,31 @@ function name(text: string): number[] {
 }
 
 /**
- * encodeOneFunctionModule encodes a module that defines one memory and one function and exports both: the
- * function as `m.exportName`, the memory as "memory". Nothing is imported, so it instantiates alone.
+ * encodeModule encodes a module that defines one memory and the given functions and exports them all: each
+ * function under its exportName, the memory as "memory". Nothing is imported, so it instantiates alone.
  */
-export function encodeOneFunctionModule(m: OneFunctionModule): Uint8Array {
-  const results = m.results ?? [];
-  const funcType = [0x60, ...uleb(m.params.length), ...m.params, ...uleb(results.length), ...results];
-  const code = [...vector(m.locals.map(([count, type]) => [...uleb(count), type])), ...m.body, ...op.end];
+export function encodeModule(m: ModuleDefinition): Uint8Array {
+  // One type per function, in function order (a type section may repeat a signature).
+  const types = m.functions.map((f) => {
+    const results = f.results ?? [];
+    return [0x60, ...uleb(f.params.length), ...f.params, ...uleb(results.length), ...results];
+  });
+  const codes = m.functions.map((f) => {
+    const code = [...vector(f.locals.map(([count, type]) => [...uleb(count), type])), ...f.body, ...op.end];
+    return [...uleb(code.length), ...code];
+  });
+  const exports = m.functions.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-    ...section(1, vector([funcType])), // types
-    ...section(3, vector([[0]])), // functions: the one function has type 0
+    ...section(1, vector(types)),
+    ...section(3, vector(m.functions.map((_, i) => uleb(i)))), // functions: function i has type i
     ...section(5, vector([[0x00, ...uleb(m.memoryPages)]])), // memories: minimum only
-    ...section(7, vector([[...name(m.exportName), 0x00, 0], [...name('memory'), 0x02, 0]])), // exports
-    ...section(10, vector([[...uleb(code.length), ...code]])), // code
+    ...section(7, vector([...exports, [...name('memory'), 0x02, 0]])),
+    ...section(10, vector(codes)),
   ]);
+}
+
+/** encodeOneFunctionModule is encodeModule for a single function. */
+export function encodeOneFunctionModule(m: OneFunctionModule): Uint8Array {
+  return encodeModule({ functions: [m], memoryPages: m.memoryPages });
 }
