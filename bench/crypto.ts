@@ -1,10 +1,12 @@
 // Micro-benchmark of the per-blob hot path, single-threaded, on 1 MiB pieces: seal, open (and their
-// AES-CTR and Poly1305 halves), zstd compress and decompress. Run: node --import tsx bench/crypto.ts
+// AES-CTR and Poly1305 halves), zstd compress and decompress; and Poly1305's two kernels, scalar and
+// SIMD, on short to long messages. Run: node --import tsx bench/crypto.ts
 import { createCipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import { zstdCompress, zstdDecompress, zstdImplementation } from '../shared/compression/index.js';
 import { generateMasterKey, open, seal } from '../shared/crypto/index.js';
 import { sealInto } from '../shared/crypto/seal.js';
 import { poly1305AesTag } from '../shared/crypto/poly1305-aes.js';
+import { poly1305 } from '../shared/crypto/poly1305-wasm.js';
 
 const PIECE = 1 << 20;
 const TRIALS = 5;
@@ -62,6 +64,14 @@ measure('sealInto a reused 16-piece buffer', PIECE, () => {
 measure('open', PIECE, () => open(key, sealed));
 measure('  AES-256-CTR, one 1 MiB update', PIECE, () => createCipheriv('aes-256-ctr', key.encrypt, iv).update(random));
 measure('  Poly1305-AES alone', PIECE, () => poly1305AesTag(macK, key.macR, iv, random));
+// One key throughout, as restic's fixed r: the SIMD kernel's powers of r stay cached.
+const oneTimeKey = randomBytes(32);
+for (const size of [1024, 65_536, PIECE, 8 * PIECE]) {
+  const message = randomBytes(size);
+  for (const kernel of ['scalar', 'simd'] as const) {
+    measure(`  Poly1305 ${kernel}, ${size >= PIECE ? `${size / PIECE} MiB` : `${size / 1024} KiB`}`, size, () => poly1305(message, oneTimeKey, kernel));
+  }
+}
 for (const [label, data] of [['text-like', text], ['random', random]] as const) {
   const frame = zstdCompress(data);
   console.log(`zstd -3 on ${label}: ratio ${(data.length / frame.length).toFixed(2)}`);
