@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSecretKey, randomBytes } from 'node:crypto';
+import { createCipheriv, createSecretKey, randomBytes } from 'node:crypto';
+import { poly1305 as reference } from '@noble/ciphers/_poly1305.js';
 import { CorruptDataError } from '../../../shared/core/errors.js';
 import { generateMasterKey } from '../../../shared/crypto/master-key.js';
 import { poly1305AesTag } from '../../../shared/crypto/poly1305-aes.js';
@@ -16,6 +17,19 @@ describe('Poly1305-AES', () => {
     const nonce = Buffer.from('fb447350c4e868c52ac3275cf9d4327e', 'hex');
     const tag = poly1305AesTag(k, r, nonce, Buffer.from('f3f6', 'hex'));
     assert.equal(Buffer.from(tag).toString('hex'), 'f4c633c3044fc145f84f335cb81953de');
+  });
+
+  test('one key, many IVs: each tag uses its own IV (the block cipher is reused between calls)', () => {
+    const kBytes = randomBytes(16);
+    const k = createSecretKey(kBytes);
+    const r = randomBytes(16);
+    for (let i = 0; i < 50; i++) {
+      const iv = randomBytes(16);
+      const message = randomBytes(i * 37);
+      const s = createCipheriv('aes-128-ecb', kBytes, null).setAutoPadding(false).update(iv);
+      const expected = reference(message, Buffer.concat([r, s]));
+      assert.equal(Buffer.from(poly1305AesTag(k, r, iv, message)).toString('hex'), Buffer.from(expected).toString('hex'), `tag ${i}`);
+    }
   });
 });
 
