@@ -34,12 +34,16 @@ export class PackVerifyPool {
 
   /**
    * verify resolves to what verifyPack(key, packId, bytes, indexed) returns. `bytes` is handed over (see
-   * ownedArrayBuffer: transferred when it spans its whole buffer, else copied). Rejects when a worker fails
-   * or died, or the pool is closed.
+   * ownedArrayBuffer: transferred when it spans its whole buffer, else copied). With `giveBack`, the caller
+   * owns the whole of `bytes.buffer`: it is transferred as it is and handed to `giveBack` once the worker
+   * has answered. Rejects when a worker fails or died, or the pool is closed.
    */
-  async verify(packId: Id, bytes: Uint8Array, indexed: readonly IndexBlob[]): Promise<PackVerdict> {
-    const buffer = ownedArrayBuffer(bytes);
-    const reply = await this.pool.run(buffer, (job) => ({ job, packId, buffer, offset: 0, length: buffer.byteLength, indexed }));
+  async verify(packId: Id, bytes: Uint8Array, indexed: readonly IndexBlob[], giveBack?: (buffer: ArrayBuffer) => void): Promise<PackVerdict> {
+    const buffer = giveBack !== undefined ? (bytes.buffer as ArrayBuffer) : ownedArrayBuffer(bytes);
+    const offset = giveBack !== undefined ? bytes.byteOffset : 0;
+    const length = bytes.byteLength;
+    const reply = await this.pool.run(buffer, (job) => ({ job, packId, buffer, offset, length, indexed, returnBuffer: giveBack !== undefined }));
+    if (reply.buffer !== undefined) giveBack?.(reply.buffer);
     if ('error' in reply) throw new Error(`verifying a pack: ${reply.error}`);
     return reply.verdict;
   }

@@ -16,9 +16,12 @@ export interface PackVerifyRequest {
   readonly offset: number;
   readonly length: number;
   readonly indexed: readonly IndexBlob[];
+  /** Send `buffer` back with the answer (transferred again), for the next pack to be read into. */
+  readonly returnBuffer: boolean;
 }
 
 /** The verdict on one pack, or the message of an unexpected failure (a bug, not damage). */
-export type PackVerifyReply =
-  | { readonly job: number; readonly verdict: PackVerdict }
-  | { readonly job: number; readonly error: string };
+export type PackVerifyReply = ({ readonly job: number; readonly verdict: PackVerdict } | { readonly job: number; readonly error: string }) & {
+  /** The request's buffer, when it asked for it back. */
+  readonly buffer?: ArrayBuffer;
+};

@@ -1,5 +1,6 @@
 // The pack verification pool's worker thread: verifies each pack it is sent (verifyPack) and answers with
-// the verdict. The pack's buffer was transferred here and is dropped after the answer.
+// the verdict. The pack's buffer was transferred here; it goes back with the answer when asked (to be
+// read into again), else it is dropped.
 import { parentPort, workerData } from 'node:worker_threads';
 import { masterKeyFromParts } from './worker-thread.js';
 import { verifyPack } from './pack-verify.js';
@@ -16,5 +17,6 @@ port.on('message', (req: PackVerifyRequest) => {
   } catch (err) {
     reply = { job: req.job, error: err instanceof Error ? err.message : String(err) };
   }
-  port.postMessage(reply);
+  if (req.returnBuffer) port.postMessage({ ...reply, buffer: req.buffer }, [req.buffer]);
+  else port.postMessage(reply);
 });

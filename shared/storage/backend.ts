@@ -34,6 +34,13 @@ export interface FileBody {
   readonly size: number;
 }
 
+/**
+ * Where a read may put the bytes it returns: memory of at least `length` bytes, the caller's. Lets a caller
+ * that reads many large objects one after another (check --read-data) reuse its buffers instead of paying
+ * page faults for fresh ones.
+ */
+export type ReadAllocator = (length: number) => ArrayBuffer;
+
 /** ReadBackend is what a reader (restore, check, a write-only-less backup client) needs. */
 export interface ReadBackend {
   /** A human-readable location for messages, e.g. `/srv/repo` or `s3:host/bucket/prefix`. */
@@ -44,9 +51,11 @@ export interface ReadBackend {
   stat(type: FileType, name: string): Promise<FileInfo>;
   /**
    * Reads an object, or only `range` of it. Throws NotFoundError when missing, and StorageError (permanent)
-   * when the object is shorter than the range asks for.
+   * when the object is shorter than the range asks for. With `allocate`, a backend that reads into memory
+   * it chooses takes it from there and returns a view of its start (the local backend does); one whose
+   * client brings its own memory ignores it. Either way the returned bytes are the caller's alone.
    */
-  read(type: FileType, name: string, range?: ByteRange): Promise<Buffer>;
+  read(type: FileType, name: string, range?: ByteRange, allocate?: ReadAllocator): Promise<Buffer>;
 }
 
 /** WriteBackend adds the two mutating primitives; objects are written once and never modified. */

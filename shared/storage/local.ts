@@ -6,7 +6,7 @@ import { chmod, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/p
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isId, StorageError } from '../core/index.js';
-import type { Backend, ByteRange, FileBody, FileInfo, FileType } from './backend.js';
+import type { Backend, ByteRange, FileBody, FileInfo, FileType, ReadAllocator } from './backend.js';
 import { DATA_SUBDIRS, objectPath } from './layout.js';
 import { errnoCode, localError } from './local-errors.js';
 import { openTemp, placeFile, readFully, syncDir, syncUnlessUnsupported } from './local-fs.js';
@@ -87,7 +87,7 @@ export class LocalBackend implements Backend {
     await chmod(target, 0o400).catch(() => undefined);
   }
 
-  async read(type: FileType, name: string, range?: ByteRange): Promise<Buffer> {
+  async read(type: FileType, name: string, range?: ByteRange, allocate?: ReadAllocator): Promise<Buffer> {
     const path = join(this.root, objectPath(type, name));
     if (range) checkRange(range);
     let fh: FileHandle | undefined;
@@ -95,7 +95,8 @@ export class LocalBackend implements Backend {
       fh = await open(path, 'r');
       const offset = range?.offset ?? 0;
       const length = range?.length ?? (await fh.stat()).size;
-      const buf = Buffer.allocUnsafe(length);
+      // An allocator that returns too little makes Buffer.from throw: a permanent error, never retried.
+      const buf = allocate !== undefined ? Buffer.from(allocate(length), 0, length) : Buffer.allocUnsafe(length);
       const got = await readFully(fh, buf, offset);
       if (got < length) {
         throw new StorageError(`${path} is shorter than expected: wanted ${length} bytes at offset ${offset}, got ${got}`, false);

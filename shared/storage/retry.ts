@@ -2,7 +2,7 @@
 // transient (StorageError.transient); this wrapper waits with capped exponential backoff and full jitter and
 // tries again, fails at once on permanent errors, and turns exhaustion into one line a person can act on.
 import { StorageError } from '../core/index.js';
-import type { Backend, ByteRange, FileBody, FileInfo, FileType } from './backend.js';
+import type { Backend, ByteRange, FileBody, FileInfo, FileType, ReadAllocator } from './backend.js';
 
 /** What the `onRetry` hook learns before each wait. */
 export interface RetryInfo {
@@ -70,8 +70,8 @@ class RetryBackend implements Backend {
   stat(type: FileType, name: string): Promise<FileInfo> {
     return this.run(`stat ${describe(type, name)}`, () => this.inner.stat(type, name));
   }
-  read(type: FileType, name: string, range?: ByteRange): Promise<Buffer> {
-    return this.run(`read ${describe(type, name)}`, () => this.inner.read(type, name, range));
+  read(type: FileType, name: string, range?: ByteRange, allocate?: ReadAllocator): Promise<Buffer> {
+    return this.run(`read ${describe(type, name)}`, () => this.inner.read(type, name, range, allocate));
   }
   write(type: FileType, name: string, data: Uint8Array | FileBody): Promise<void> {
     // Safe to repeat: objects are content-addressed, so a second write of the same name has the same bytes.

@@ -19,10 +19,21 @@ const IDLE_CLOSE_MS = 2000;
  * answer travels back and the next pack is sent.
  */
 const PACKS_PER_WORKER = 2;
+/**
+ * Buffers of verified packs kept for the next reads. A fresh 16 MiB buffer per pack cost its page faults
+ * on every read and its unmapping after (measured on a 330 MB check --read-data: ~60k fewer page faults and
+ * 0.05-0.1 s less CPU with buffers reused); a few suffice, as the byte budget lets only a few packs be in
+ * memory at once.
+ */
+const SPARE_BUFFERS = 4;
+/** New buffers are rounded up to whole MiB, so that one fits the next pack too (packs differ a little in size). */
+const BUFFER_GRAIN = 1024 * 1024;
 
 interface QueuedPack {
   readonly packId: Id;
   readonly bytes: Uint8Array;
+  /** Whether bytes.buffer came from allocate(), to be kept for another read once verified. */
+  readonly reuse: boolean;
   readonly indexed: readonly IndexBlob[];
   readonly resolve: (verdict: PackVerdict) => void;
   readonly reject: (err: unknown) => void;
@@ -36,6 +47,7 @@ export class PackVerifier {
   /** Whether this thread is verifying a pack (one at a time, between other events). */
   private busyHere = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  private readonly spares: ArrayBuffer[] = [];
 
   /** `threads`: worker threads to verify on besides the calling thread; 0 verifies on the calling thread only. */
   constructor(private readonly key: MasterKey, readonly threads: number) {
@@ -52,10 +64,24 @@ export class PackVerifier {
     if (this.poolOrUndefined() !== undefined && this.pool!.pendingPacks === 0) this.armIdleClose();
   }
 
-  /** verify returns verifyPack's verdict on `bytes`, which it takes over (see PackVerifyPool.verify). */
-  verify(packId: Id, bytes: Uint8Array, indexed: readonly IndexBlob[]): Promise<PackVerdict> {
+  /**
+   * allocate returns memory for reading a pack of `length` bytes into (a storage ReadAllocator): the buffer
+   * of a pack verified earlier when one is large enough, else a new one.
+   */
+  allocate(length: number): ArrayBuffer {
+    const i = this.spares.findIndex((b) => b.byteLength >= length);
+    if (i >= 0) return this.spares.splice(i, 1)[0]!;
+    return new ArrayBuffer(Math.ceil(length / BUFFER_GRAIN) * BUFFER_GRAIN);
+  }
+
+  /**
+   * verify returns verifyPack's verdict on `bytes`, which it takes over (see PackVerifyPool.verify). With
+   * `reuse`, bytes.buffer is one that allocate() returned and nothing else holds: once the pack is verified
+   * it serves another read.
+   */
+  verify(packId: Id, bytes: Uint8Array, indexed: readonly IndexBlob[], reuse = false): Promise<PackVerdict> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ packId, bytes, indexed, resolve, reject });
+      this.queue.push({ packId, bytes, reuse, indexed, resolve, reject });
       this.dispatch();
     });
   }
@@ -79,7 +105,7 @@ export class PackVerifier {
       if (pool !== undefined && pool.pendingPacks < this.threads * PACKS_PER_WORKER) {
         const p = this.queue.shift()!;
         clearTimeout(this.idleTimer);
-        pool.verify(p.packId, p.bytes, p.indexed).then(p.resolve, p.reject).finally(() => {
+        pool.verify(p.packId, p.bytes, p.indexed, p.reuse ? (b) => this.keep(b) : undefined).then(p.resolve, p.reject).finally(() => {
           if (this.pool === pool && pool.pendingPacks === 0) this.armIdleClose();
           this.dispatch();
         });
@@ -104,9 +130,17 @@ export class PackVerifier {
     const steps = verifyPackSteps(this.key, p.packId, p.bytes, p.indexed);
     for (;;) {
       const step = steps.next();
-      if (step.done) return step.value;
+      if (step.done) {
+        // Kept before the verdict is delivered, so the reader it wakes finds the buffer free.
+        if (p.reuse) this.keep(p.bytes.buffer as ArrayBuffer);
+        return step.value;
+      }
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  private keep(buffer: ArrayBuffer): void {
+    if (this.spares.length < SPARE_BUFFERS) this.spares.push(buffer);
   }
 
   private armIdleClose(): void {

@@ -23,14 +23,16 @@ export async function readPack(repo: Repository, pack: PackToRead, indexed: read
   await reading.budget.acquire(pack.size);
   try {
     let bytes: Buffer;
+    let lent: ArrayBuffer | undefined;
     try {
-      bytes = await repo.backend.read('data', pack.id);
+      bytes = await repo.backend.read('data', pack.id, undefined, (length) => (lent = reading.verifier.allocate(length)));
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
       return { errors: [{ kind: 'pack-missing', pack: pack.id, message: `${prefix}does not exist in the repository` }], bytes: 0, blobs: 0 };
     }
     const length = bytes.length;
-    const verdict = await reading.verifier.verify(pack.id, bytes, indexed);
+    // The verifier takes its buffer back only if the backend read into it (S3's client brings its own).
+    const verdict = await reading.verifier.verify(pack.id, bytes, indexed, bytes.buffer === lent);
     const errors = verdict.problems.map((p): Finding => ({
       kind: p.kind,
       pack: pack.id,

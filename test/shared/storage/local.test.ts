@@ -115,6 +115,50 @@ describe('LocalBackend', () => {
     }
   });
 
+  test('listing data/ yields every pack of every folder once (folders are read ahead)', async () => {
+    const dir = await freshDir();
+    try {
+      const b = new LocalBackend(dir);
+      await b.create();
+      const objs = Array.from({ length: 300 }, (_, i) => blobOf(10 + i));
+      for (const o of objs) await b.write('data', o.name, o.data);
+      const expected = objs.map((o) => ({ name: o.name, size: o.data.length })).sort((x, y) => x.name.localeCompare(y.name));
+      assert.ok(new Set(objs.map((o) => o.name.slice(0, 2))).size > 100, 'spread over many folders');
+      assert.deepEqual((await listAll(b, 'data')).sort((x, y) => x.name.localeCompare(y.name)), expected);
+      // A caller that stops early leaves nothing behind (no unhandled rejection from folders read ahead).
+      await rm(join(dir, 'data', 'ff'), { recursive: true, force: true });
+      for await (const f of b.list('data')) {
+        assert.ok(f.size > 0);
+        break;
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a read with an allocator lands in the caller\'s memory; too little memory is a permanent error', async () => {
+    const dir = await freshDir();
+    try {
+      const b = new LocalBackend(dir);
+      await b.create();
+      const obj = blobOf(5000);
+      await b.write('data', obj.name, obj.data);
+      const memory = new ArrayBuffer(8192);
+      const asked: number[] = [];
+      const whole = await b.read('data', obj.name, undefined, (n) => (asked.push(n), memory));
+      assert.equal(whole.buffer, memory);
+      assert.equal(whole.byteOffset, 0);
+      assert.deepEqual(whole, obj.data);
+      const part = await b.read('data', obj.name, { offset: 100, length: 50 }, (n) => (asked.push(n), memory));
+      assert.equal(part.buffer, memory);
+      assert.deepEqual(part, obj.data.subarray(100, 150));
+      assert.deepEqual(asked, [5000, 50]);
+      await assert.rejects(b.read('data', obj.name, undefined, () => new ArrayBuffer(10)), (e: unknown) => e instanceof StorageError && !e.transient);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('listing a folder that does not exist yields nothing', async () => {
     const dir = await freshDir();
     try {

@@ -131,4 +131,42 @@ describe('check --read-data on worker threads and on the calling thread', () => 
     }
     assert.equal(new PackVerifier(repo.key, 0).inWorkers, false);
   });
+
+  test('buffers of verified packs are read into again, and what they held before never leaks into a verdict', async () => {
+    const { repoDir, pack } = backedUp();
+    const backend = new LocalBackend(repoDir);
+    const repo = await Repository.open(backend, RESTIC_PASSWORD);
+    const indexed = (await indexedPacks(repo)).find((p) => p.id === pack)!.blobs;
+    const good = readFileSync(packPath(repoDir, pack));
+    const flipped = Buffer.from(good);
+    flipped[100]! ^= 0x40;
+    // Shorter than what the buffer held before: a verdict must see only its own bytes.
+    const truncated = good.subarray(0, good.length - 100);
+    try {
+      for (const threads of [1, 0]) {
+        const verifier = new PackVerifier(repo.key, threads);
+        try {
+          let previous: Uint8Array | undefined;
+          for (const bytes of [good, flipped, truncated, good, truncated, flipped, good]) {
+            const memory = verifier.allocate(bytes.length);
+            // A buffer sent back by a worker is a new object over the same memory: the bytes it still
+            // holds show that it is the last pack's buffer, not a fresh (zeroed) one.
+            if (previous !== undefined) assert.deepEqual(new Uint8Array(memory, 0, 64), new Uint8Array(previous.subarray(0, 64)), `threads ${threads}: buffer reused`);
+            const view = new Uint8Array(memory, 0, bytes.length);
+            view.set(bytes);
+            assert.deepEqual(await verifier.verify(pack, view, indexed, true), verifyPack(repo.key, pack, bytes, indexed), `threads ${threads}`);
+            previous = bytes;
+          }
+          // Without reuse the buffer is not taken back: the next allocation is a new, zeroed one.
+          const memory = verifier.allocate(good.length);
+          await verifier.verify(pack, new Uint8Array(memory, 0, good.length).fill(7), indexed, false);
+          assert.ok(new Uint8Array(verifier.allocate(good.length), 0, 64).every((b) => b === 0), `threads ${threads}: a new buffer`);
+        } finally {
+          await verifier.close();
+        }
+      }
+    } finally {
+      await backend.close();
+    }
+  });
 });
