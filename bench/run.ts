@@ -108,9 +108,14 @@ if (wants('micro')) {
   };
 }
 
-// Standalone suites other parts of the code base own; each prints its own table.
-for (const part of ['check', 'prune']) {
-  if (wants(part) && existsSync(join(ROOT, 'bench', `${part}.ts`))) results[part] = runScript(`${part}.ts`, ['--size', size]);
+// Standalone suites other parts of the code base own; each prints its own table. Both run the installed
+// command (the launcher), as the backup suite does, and keep their repositories in .bench-data between runs.
+const suites: Record<string, string[]> = {
+  check: ['--repeats', String(repeats), '--launcher', '--repo-cache', join(DATA, 'check-repo')],
+  prune: ['--size', size, '--repeats', String(repeats), '--launcher', '--repo-cache', join(DATA, `prune-${size}`)],
+};
+for (const [part, args] of Object.entries(suites)) {
+  if (wants(part) && existsSync(join(ROOT, 'bench', `${part}.ts`))) results[part] = runScript(`${part}.ts`, args);
 }
 
 writeFileSync(join(DATA, 'results.json'), JSON.stringify(results, null, 2));
