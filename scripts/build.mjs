@@ -18,6 +18,7 @@ await build({
     'encoder-worker': 'shared/repository/encoder-worker.ts',
     'pack-verify-worker': 'shared/repository/pack-verify-worker.ts',
     'blob-verify-worker': 'shared/repository/blob-verify-worker.ts',
+    'blob-decode-worker': 'shared/repository/blob-decode-worker.ts',
   },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },

@@ -2,6 +2,8 @@
 export { Repository, type Identity, type InitOptions, type OpenOptions, type JsonFileType } from './repository.js';
 export { findKey, listKeys, addKey, removeKey, MAX_KEYS_TRIED, type KeyInfo } from './keys.js';
 export { readBlob, decodeBlob } from './blob-reader.js';
+export { BlobDecodePool } from './blob-decode-pool.js';
+export { plaintextLength } from './blob-decode.js';
 export { BlobWriter, type BlobWriterOptions, type BlobWriterStats } from './blob-writer.js';
 export { PackWriter, encodeBlob, DEFAULT_PACK_SIZE, type EncodedBlob, type FinishedPack } from './pack-writer.js';
 export { IndexWriter, toIndexPack, maxBlobsPerIndex } from './index-writer.js';
