@@ -33,10 +33,11 @@ function toolEnv(home: string): NodeJS.ProcessEnv {
 }
 
 /**
- * settle flushes dirty pages and, when allowed (root), empties the page cache, then reads `warm` back in.
- * Restoring 1 GB into a page cache already full of the previous runs' files made the kernel reclaim on the
- * writer's time: the same restore took 11 s on a clean cache and 30-36 s after a few runs, for both tools
- * (system time 5 s → 28 s). Returns whether the cache could be emptied.
+ * settle flushes dirty pages and, when allowed (root), empties the page cache, then reads `warm` back in,
+ * so that every timed step starts from the same cache: its input in memory, nothing else. Restoring 1 GB into
+ * a page cache already full of the previous runs' files made the kernel reclaim on the writer's time: the
+ * same restore took 11 s on a clean cache and 30-36 s after a few runs, for both tools (system time 5 s →
+ * 28 s). Returns whether the cache could be emptied.
  */
 function settle(warm: string): boolean {
   execFileSync('sync');
@@ -65,6 +66,7 @@ async function runTool(tool: Tool, opts: BackupSuiteOptions): Promise<ToolRun> {
   try {
     execFileSync('restic', ['-r', repo, 'init', '-q'], { env, stdio: 'ignore' });
     cheapenKeys(repo, PASSWORD);
+    if (!settle(opts.corpusDir)) opts.log('  (cannot empty the page cache without root: times depend on what earlier runs left in it)');
     const run = (args: string[]): Promise<Measurement> => {
       const [cmd, argv] = command(tool, opts.cairnLauncher, repo, args);
       return measure(cmd, argv, env);
@@ -78,7 +80,7 @@ async function runTool(tool: Tool, opts: BackupSuiteOptions): Promise<ToolRun> {
     if (opts.withRestore) {
       const target = join(work, 'restore');
       mkdirSync(target);
-      if (!settle(repo)) opts.log('  (cannot empty the page cache without root: restore times depend on what earlier runs left in it)');
+      settle(repo);
       steps['restore latest'] = await run(['restore', 'latest', '--target', target]);
       opts.log(`  ${tool} restore latest: ${steps['restore latest'].wallS.toFixed(2)} s`);
     }
