@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { silentReporter, type Id } from '../../../../shared/core/index.js';
 import { createCheckJob, runJobLocally, type CheckResult } from '../../../../shared/maintenance/index.js';
 import { PackVerifier } from '../../../../shared/maintenance/check/pack-verifier.js';
+import type { IndexBlob } from '../../../../shared/format/index.js';
 import { verifyPack } from '../../../../shared/repository/pack-verify.js';
 import { Repository } from '../../../../shared/repository/index.js';
 import { LocalBackend } from '../../../../shared/storage/index.js';
@@ -70,6 +71,21 @@ async function check(repoDir: string, verifyThreads: number, readAheadInPlan = f
   }
 }
 
+/**
+ * One pack of a fresh repository as the verifier sees it: the open repository, the pack's index entries and
+ * three versions of its bytes (intact, a flipped blob byte, the last 100 bytes cut off).
+ */
+async function packVersions(): Promise<{ backend: LocalBackend; repo: Repository; pack: Id; indexed: IndexBlob[]; good: Buffer; flipped: Buffer; truncated: Buffer }> {
+  const { repoDir, pack } = backedUp();
+  const backend = new LocalBackend(repoDir);
+  const repo = await Repository.open(backend, RESTIC_PASSWORD);
+  const indexed = (await indexedPacks(repo)).find((p) => p.id === pack)!.blobs;
+  const good = readFileSync(packPath(repoDir, pack));
+  const flipped = Buffer.from(good);
+  flipped[100]! ^= 0x40;
+  return { backend, repo, pack, indexed, good, flipped, truncated: good.subarray(0, good.length - 100) };
+}
+
 describe('check --read-data on worker threads and on the calling thread', () => {
   const cases: [string, (file: string) => void, string[]][] = [
     ['a flipped byte in a blob', (f) => flipByte(f, 100), ['pack-hash', 'blob-damaged']],
@@ -100,14 +116,7 @@ describe('check --read-data on worker threads and on the calling thread', () => 
   });
 
   test('the verifier really uses worker threads, and their verdicts equal the in-thread ones, one at a time or many at once', async () => {
-    const { repoDir, pack } = backedUp();
-    const backend = new LocalBackend(repoDir);
-    const repo = await Repository.open(backend, RESTIC_PASSWORD);
-    const indexed = (await indexedPacks(repo)).find((p) => p.id === pack)!.blobs;
-    const good = readFileSync(packPath(repoDir, pack));
-    const flipped = Buffer.from(good);
-    flipped[100]! ^= 0x40;
-    const truncated = good.subarray(0, good.length - 100);
+    const { backend, repo, pack, indexed, good, flipped, truncated } = await packVersions();
     const verifier = new PackVerifier(repo.key, 2);
     try {
       for (const bytes of [good, flipped, truncated]) {
@@ -133,15 +142,8 @@ describe('check --read-data on worker threads and on the calling thread', () => 
   });
 
   test('buffers of verified packs are read into again, and what they held before never leaks into a verdict', async () => {
-    const { repoDir, pack } = backedUp();
-    const backend = new LocalBackend(repoDir);
-    const repo = await Repository.open(backend, RESTIC_PASSWORD);
-    const indexed = (await indexedPacks(repo)).find((p) => p.id === pack)!.blobs;
-    const good = readFileSync(packPath(repoDir, pack));
-    const flipped = Buffer.from(good);
-    flipped[100]! ^= 0x40;
-    // Shorter than what the buffer held before: a verdict must see only its own bytes.
-    const truncated = good.subarray(0, good.length - 100);
+    // `truncated` is shorter than what the buffer held before: a verdict must see only its own bytes.
+    const { backend, repo, pack, indexed, good, flipped, truncated } = await packVersions();
     try {
       for (const threads of [1, 0]) {
         const verifier = new PackVerifier(repo.key, threads);
