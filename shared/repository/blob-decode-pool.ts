@@ -23,11 +23,6 @@ export class BlobDecodePool {
     return pool === undefined ? undefined : new BlobDecodePool(pool);
   }
 
-  /** Spans sent to the workers and not yet answered. */
-  get pending(): number {
-    return this.pool.pendingJobs;
-  }
-
   /**
    * decode resolves to the plaintexts of `blobs` in `span` (which it takes over, see ownedArrayBuffer), in
    * order. Rejects with CorruptDataError (decodeBlob's message) for the first blob that does not verify, and

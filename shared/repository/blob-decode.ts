@@ -1,13 +1,13 @@
 // Decoding the blobs of a span of pack bytes into one buffer (restore): each blob authenticates, decrypts,
 // decompresses and hashes to its ID, and its plaintext is copied into place. Pure CPU work on bytes already
 // read, so that it runs the same on the calling thread or in a worker (blob-decode-worker.ts).
-import type { MasterKey } from '../crypto/index.js';
+import { SEAL_OVERHEAD, type MasterKey } from '../crypto/index.js';
 import { decodeBlobWithKey } from './blob-reader.js';
 import type { SpanBlob } from './blob-verify-protocol.js';
 
 /** The plaintext length a blob's index entry promises (the stored length less IV and MAC when uncompressed). */
 export function plaintextLength(blob: Pick<SpanBlob, 'length' | 'uncompressedLength'>): number {
-  return blob.uncompressedLength > 0 ? blob.uncompressedLength : blob.length - 32;
+  return blob.uncompressedLength > 0 ? blob.uncompressedLength : blob.length - SEAL_OVERHEAD;
 }
 
 /**

@@ -10,7 +10,7 @@ import { expectedPackSize } from '../../format/index.js';
 import type { Repository } from '../../repository/index.js';
 import type { Job, JobContext } from '../job.js';
 import { loadCheckedIndex, type CheckedIndex } from './load-index.js';
-import { checkPackStructure } from './pack-structure.js';
+import { checkPackStructure, packEntries } from './pack-structure.js';
 import { includeMarkedPacks, packBlobsForRead } from './marked-packs.js';
 import { ByteBudget } from './byte-budget.js';
 import { PackVerifier } from './pack-verifier.js';
@@ -242,10 +242,7 @@ export function createCheckJob(deps: CheckJobDependencies): CheckJob {
 /** The indexed packs with the sizes their entries imply: what the early reads choose from. */
 function indexedPacks(checked: CheckedIndex): PackToRead[] {
   const packs: PackToRead[] = [];
-  for (const id of checked.index.packIds()) {
-    const blobs = checked.index.packBlobs(id).map((b) => ({ ...b, uncompressedLength: b.uncompressed_length ?? 0 }));
-    packs.push({ id, size: expectedPackSize(blobs) });
-  }
+  for (const id of checked.index.packIds()) packs.push({ id, size: expectedPackSize(packEntries(checked.index, id)) });
   return packs;
 }
 

@@ -4,6 +4,7 @@
 // from the index and one listing of data/, so it runs on every check, with or without --read-data.
 import type { Id } from '../../core/index.js';
 import { expectedPackSize } from '../../format/index.js';
+import type { MasterIndex } from '../../repository/index.js';
 import type { CheckedIndex } from './load-index.js';
 import type { Finding, PackToRead } from './types.js';
 
@@ -18,6 +19,14 @@ export type PackStructure = {
   badBlobs: Set<Id>;
 };
 
+/** An index entry, with the field name the pack format's size rules (expectedPackSize) take. */
+type PackEntry = ReturnType<MasterIndex['packBlobs']>[number] & { uncompressedLength: number };
+
+/** packEntries returns a pack's index entries as PackEntry, in offset order. */
+export function packEntries(index: MasterIndex, packId: Id): PackEntry[] {
+  return index.packBlobs(packId).map((b) => ({ ...b, uncompressedLength: b.uncompressed_length ?? 0 }));
+}
+
 /**
  * checkPackStructure compares the index with the storage listing (pack ID → size). Errors: `pack-missing`,
  * `pack-size`, `index-entry-invalid`. Hints: `pack-unreferenced` (present in no index and not marked for
@@ -29,7 +38,7 @@ export function checkPackStructure(checked: CheckedIndex, listing: ReadonlyMap<I
   const { index } = checked;
   for (const packId of index.packIds()) {
     const short = packId.slice(0, 8);
-    const blobs = index.packBlobs(packId).map((b) => ({ ...b, uncompressedLength: b.uncompressed_length ?? 0 }));
+    const blobs = packEntries(index, packId);
     const expected = expectedPackSize(blobs);
     const actual = listing.get(packId);
     if (actual === undefined) {
